@@ -1,0 +1,47 @@
+// newsq's one text analysis, used identically at index time and at query time:
+//   1. Unicode NFKC normalisation (ICU): full-width forms, ligatures and compatibility
+//      characters become their plain equivalents;
+//   2. accent folding: combining marks are removed after canonical decomposition, so "Tartús"
+//      and "Tartous" are one word and "Peskóv" finds "Peskov";
+//   3. Xapian's tokenisation, lower-casing and Snowball stemming in the text's language,
+//      applied by the TermGenerator (index) and QueryParser (query) that make_term_generator()
+//      and configure_query_parser() set up the same way.
+// Case is kept by fold() so that query operators (AND, OR, NOT) and Xapian's "capitalised words
+// are not stemmed" rule still work; both sides lower-case inside Xapian.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include <xapian.h>
+
+namespace newsq {
+
+class Analyzer {
+ public:
+  /// Loads the ICU normalisers. Throws Error(internal) if ICU's data is unusable.
+  Analyzer();
+  ~Analyzer();
+  Analyzer(Analyzer&&) noexcept;
+  Analyzer& operator=(Analyzer&&) noexcept;
+  Analyzer(const Analyzer&) = delete;
+  Analyzer& operator=(const Analyzer&) = delete;
+
+  /// Steps 1-2 above: NFKC plus accent folding, case kept. Invalid UTF-8 sequences become
+  /// U+FFFD. ASCII input is returned unchanged without touching ICU (the fast path).
+  std::string fold(std::string_view text) const;
+
+  /// fold() and then lower-case: the form of boolean values (topics, sources, authors).
+  std::string fold_value(std::string_view text) const;
+
+  /// The Snowball stemmer for an ISO 639-1 code ("en", "de", "es", ...); English for an empty
+  /// code, no stemming for a language Xapian has no stemmer for.
+  static Xapian::Stem stemmer_for(std::string_view lang);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace newsq

@@ -1,0 +1,36 @@
+// newsq's one error type. Every failure the libraries report is a newsq::Error carrying an
+// ErrorCode; the HTTP server maps codes to statuses in exactly one place (server/src/errors.cpp)
+// and the command-line tools map them to exit codes in exactly one place (query/cli).
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace newsq {
+
+enum class ErrorCode {
+  bad_query,          ///< the query string could not be parsed, or is too expensive
+  bad_parameter,      ///< a request parameter (date, sort, limit, ...) is invalid
+  not_found,          ///< the article (or route) does not exist
+  index_missing,      ///< no index at the given path
+  schema_mismatch,    ///< the index was written by another schema version
+  index_unavailable,  ///< the index exists but cannot be read right now (locked, corrupt, I/O)
+  bad_record,         ///< an input record is malformed (the message carries file:line)
+  io_error,           ///< a file could not be read or written
+  internal,           ///< a bug: something that should not happen
+};
+
+/// The stable snake_case name of a code, as used in JSON error bodies ("bad_query").
+std::string_view to_string(ErrorCode code) noexcept;
+
+class Error : public std::runtime_error {
+ public:
+  Error(ErrorCode code, const std::string& message) : std::runtime_error(message), code_(code) {}
+  ErrorCode code() const noexcept { return code_; }
+
+ private:
+  ErrorCode code_;
+};
+
+}  // namespace newsq

@@ -1,0 +1,135 @@
+// The search API shared by the `newsq` CLI and `newsq-server`. No Xapian types appear here: the
+// implementation sits behind a pimpl, so the server's headers stay free of them.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "newsq/article.hpp"
+
+namespace newsq {
+
+enum class SortOrder { relevance, date };
+enum class DateBucket { day, month, year };
+enum class MatchMode {
+  all,  ///< every word must match; falls back to `any` when that finds nothing (default)
+  any,  ///< any word may match, ranked by BM25
+};
+
+/// Caps enforced by the searcher whatever the caller asks.
+inline constexpr std::size_t kMaxLimit = 100;
+inline constexpr std::size_t kMaxOffset = 100000;
+inline constexpr std::size_t kMaxQueryBytes = 2048;
+inline constexpr unsigned kMaxWildcardExpansion = 100;
+
+struct SearchRequest {
+  std::string query;                 ///< Xapian query syntax; empty matches every document
+  std::vector<std::string> topics;   ///< filter: any of these topics (OR)
+  std::vector<std::string> sources;  ///< filter: any of these sources (OR)
+  std::vector<std::string> kinds;    ///< filter: "article" and/or "brief"
+  std::optional<std::int64_t> from;  ///< filter: published at or after (UTC seconds)
+  std::optional<std::int64_t> to;    ///< filter: published at or before (UTC seconds)
+  SortOrder sort = SortOrder::relevance;
+  MatchMode match = MatchMode::all;
+  std::size_t offset = 0;
+  std::size_t limit = 10;            ///< at most kMaxLimit
+  bool facet_topics = false;
+  std::optional<DateBucket> facet_date;
+  std::size_t facet_size = 20;       ///< topic buckets returned, most frequent first
+  bool exact = false;                ///< count every match (exact total and facet counts)
+  bool snippets = true;
+  std::string lang = "en";           ///< language of the query, for stemming
+};
+
+struct Hit {
+  std::string id;
+  std::string title;  ///< display title (first words of the text for untitled briefs)
+  std::string url;
+  std::optional<Timestamp> published;
+  std::vector<std::string> topics;
+  std::string source;
+  std::string kind;
+  std::string snippet;  ///< HTML-escaped, matches wrapped in <mark>...</mark>
+  double score = 0;
+};
+
+struct FacetCount {
+  std::string value;
+  std::uint64_t count = 0;
+};
+
+struct SearchResult {
+  std::string query;
+  std::uint64_t total = 0;
+  bool total_exact = false;
+  std::vector<Hit> hits;
+  std::vector<FacetCount> topic_facets;  ///< most frequent first
+  std::vector<FacetCount> date_facets;   ///< bucket ("2025-01-30", "2025-01", "2025"), ascending
+  bool facet_topics = false;             ///< whether the facets were asked for (for JSON)
+  bool facet_date = false;
+  std::optional<std::string> suggestion;  ///< "did you mean", when the index knows better words
+};
+
+struct IndexStats {
+  std::string path;
+  std::uint64_t documents = 0;
+  std::uint64_t revision = 0;
+  std::string last_update;  ///< ISO-8601 UTC, empty if never written by newsq
+  std::uint64_t size_bytes = 0;
+  int schema_version = 0;
+};
+
+/// One reader of one index. Not thread-safe: give each thread its own Searcher.
+class Searcher {
+ public:
+  /// Opens the index read-only. Throws Error(index_missing) when there is none at `index_path`,
+  /// Error(schema_mismatch) when it was written by another schema version, and
+  /// Error(index_unavailable) when it cannot be opened.
+  explicit Searcher(const std::string& index_path);
+  ~Searcher();
+  Searcher(Searcher&&) noexcept;
+  Searcher& operator=(Searcher&&) noexcept;
+
+  /// Runs a search. Throws Error(bad_query) for a query Xapian cannot parse or that is too long,
+  /// Error(bad_parameter) for an out-of-range request field.
+  SearchResult search(const SearchRequest& request);
+
+  /// The stored article with this id, or nullopt.
+  std::optional<Article> get(const std::string& id);
+
+  IndexStats stats();
+
+  /// Picks up commits made since the index was opened (cheap when nothing changed).
+  /// Returns true when the reader moved to a newer revision.
+  bool refresh();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// The JSON shape shared by `newsq --json` and GET /search:
+/// {"query", "total":{"value","exact"}, "hits":[{"id","title","url","published","topics","source",
+///  "kind","snippet","score"}], "facets":{"topic":[{"value","count"}],"date":[{"bucket","count"}]},
+///  "suggestion"}. Facet keys are present only when asked for; suggestion is null when none.
+nlohmann::json to_json(const SearchResult& result);
+
+/// Reads back what to_json(SearchResult) wrote (used by `newsq --server`).
+/// Throws Error(bad_parameter) when the JSON does not have that shape.
+SearchResult search_result_from_json(const nlohmann::json& json);
+
+/// Parsing of request parameters shared by the CLI and the HTTP API; each throws
+/// Error(bad_parameter) with a message that names the bad value.
+SortOrder parse_sort(std::string_view text);      ///< "relevance" | "date"
+MatchMode parse_match(std::string_view text);     ///< "all" | "any"
+DateBucket parse_date_bucket(std::string_view text);  ///< "day" | "month" | "year"
+/// "topic,date:month" -> facet_topics = true, facet_date = month. "date" alone means by day.
+void parse_facets(std::string_view text, SearchRequest& request);
+std::size_t parse_count(std::string_view text, std::string_view name, std::size_t max);
+
+}  // namespace newsq
