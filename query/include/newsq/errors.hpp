@@ -24,6 +24,12 @@ enum class ErrorCode {
 /// The stable snake_case name of a code, as used in JSON error bodies ("bad_query").
 std::string_view to_string(ErrorCode code) noexcept;
 
+/// The process exit status for an error, shared by every newsq command-line tool:
+/// 2 for what the user typed (bad query, bad parameter, bad record given as the whole input),
+/// 3 for the environment (index missing, locked, of another schema version, I/O failure),
+/// 4 for internal errors. (0 and 1 are each tool's success statuses.)
+int exit_code(ErrorCode code) noexcept;
+
 class Error : public std::runtime_error {
  public:
   Error(ErrorCode code, const std::string& message) : std::runtime_error(message), code_(code) {}

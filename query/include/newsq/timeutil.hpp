@@ -27,8 +27,11 @@ std::string format_iso8601(const Timestamp& ts);
 /// "YYYYMMDD" of the instant in UTC: the day used for date terms and the date histogram.
 std::string utc_day(std::int64_t utc_seconds);
 
-/// Seconds since the epoch of the civil date-time given in UTC.
+/// Days since 1970-01-01 of a proleptic Gregorian date (no validation).
 std::int64_t days_from_civil(int year, unsigned month, unsigned day);
+
+/// True when year-month-day is a real date (1..9999, month 1..12, day within the month).
+bool valid_date(int year, unsigned month, unsigned day);
 
 /// Converts a wall-clock time in an IANA zone ("Europe/Madrid") to a Timestamp, using ICU's
 /// time-zone data (daylight saving included). Throws Error(bad_parameter) for an unknown zone or

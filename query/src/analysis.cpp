@@ -1,0 +1,125 @@
+#include "newsq/analysis.hpp"
+
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/uscript.h>
+#include <unicode/unistr.h>
+
+#include "newsq/errors.hpp"
+
+namespace newsq {
+
+struct Analyzer::Impl {
+  const icu::Normalizer2* nfkd = nullptr;
+  const icu::Normalizer2* nfc = nullptr;
+};
+
+namespace {
+
+bool is_ascii(std::string_view text) {
+  for (unsigned char c : text)
+    if (c >= 0x80) return false;
+  return true;
+}
+
+// Letters that carry their "accent" in the base character and so survive decomposition.
+// Folding them matters for names ("Łódź" -> "Lodz", "Øresund" -> "Oresund").
+const char16_t* fold_special(UChar32 c) {
+  switch (c) {
+    case 0x00DF: return u"ss";  // ß
+    case 0x00E6: return u"ae";  // æ
+    case 0x00C6: return u"AE";
+    case 0x00F8: return u"o";  // ø
+    case 0x00D8: return u"O";
+    case 0x0111: return u"d";  // đ
+    case 0x0110: return u"D";
+    case 0x0142: return u"l";  // ł
+    case 0x0141: return u"L";
+    case 0x0153: return u"oe";  // œ
+    case 0x0152: return u"OE";
+    case 0x00FE: return u"th";  // þ
+    case 0x00DE: return u"TH";
+    case 0x0131: return u"i";  // dotless ı
+    case 0x2019: return u"'";  // right single quotation mark, as in "Russia’s"
+    case 0x2018: return u"'";
+    default: return nullptr;
+  }
+}
+
+// Marks are removed only after letters of scripts where they are accents. In Indic scripts,
+// for example, a non-spacing mark is a vowel and removing it would merge different words.
+bool folds_marks(UScriptCode script) {
+  return script == USCRIPT_LATIN || script == USCRIPT_GREEK || script == USCRIPT_CYRILLIC;
+}
+
+}  // namespace
+
+Analyzer::Analyzer() : impl_(std::make_unique<Impl>()) {
+  UErrorCode status = U_ZERO_ERROR;
+  impl_->nfkd = icu::Normalizer2::getNFKDInstance(status);
+  impl_->nfc = icu::Normalizer2::getNFCInstance(status);
+  if (U_FAILURE(status))
+    throw Error(ErrorCode::internal, std::string("ICU normalisers unavailable: ") +
+                                         u_errorName(status));
+}
+
+Analyzer::~Analyzer() = default;
+Analyzer::Analyzer(Analyzer&&) noexcept = default;
+Analyzer& Analyzer::operator=(Analyzer&&) noexcept = default;
+
+std::string Analyzer::fold(std::string_view text) const {
+  if (is_ascii(text)) return std::string(text);
+  // fromUTF8 replaces ill-formed sequences by U+FFFD.
+  const auto input =
+      icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::UnicodeString decomposed = impl_->nfkd->normalize(input, status);
+  if (U_FAILURE(status)) return std::string(text);
+
+  icu::UnicodeString stripped;
+  UScriptCode base_script = USCRIPT_COMMON;
+  for (int32_t i = 0; i < decomposed.length();) {
+    const UChar32 c = decomposed.char32At(i);
+    i += U16_LENGTH(c);
+    if (u_charType(c) == U_NON_SPACING_MARK) {
+      if (folds_marks(base_script)) continue;
+    } else {
+      UErrorCode script_status = U_ZERO_ERROR;
+      base_script = uscript_getScript(c, &script_status);
+    }
+    if (const char16_t* replacement = fold_special(c))
+      stripped.append(replacement);
+    else
+      stripped.append(c);
+  }
+  const icu::UnicodeString composed = impl_->nfc->normalize(stripped, status);
+  std::string out;
+  (U_SUCCESS(status) ? composed : stripped).toUTF8String(out);
+  return out;
+}
+
+std::string Analyzer::fold_value(std::string_view text) const {
+  std::string folded = fold(text);
+  if (is_ascii(folded)) {
+    for (char& c : folded)
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  } else {
+    folded = Xapian::Unicode::tolower(folded);
+  }
+  // Trim surrounding white space so " Cocoa " and "cocoa" are one topic.
+  const auto first = folded.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos) return {};
+  const auto last = folded.find_last_not_of(" \t\r\n");
+  return folded.substr(first, last - first + 1);
+}
+
+Xapian::Stem Analyzer::stemmer_for(std::string_view lang) {
+  if (lang.empty()) return Xapian::Stem("english");
+  try {
+    return Xapian::Stem(std::string(lang));
+  } catch (const Xapian::InvalidArgumentError&) {
+    return Xapian::Stem();  // no stemmer for this language: words are indexed as they are
+  }
+}
+
+}  // namespace newsq

@@ -1,0 +1,321 @@
+#include "newsq/searcher.hpp"
+
+#include <xapian.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "facets.hpp"
+#include "newsq/analysis.hpp"
+#include "newsq/document.hpp"
+#include "newsq/errors.hpp"
+#include "newsq/schema.hpp"
+#include "snippet.hpp"
+
+namespace newsq {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+/// Facet counts look at no fewer than this many matches unless the caller asks for exact counts:
+/// enough for the counts to be right for most searches without scoring every match of a
+/// one-word query over a large archive.
+constexpr Xapian::doccount kFacetSampleSize = 1000;
+
+/// `topic:Économie` → the boolean term "K" + folded value, so filters typed in the search box
+/// match however they are cased or accented.
+class BooleanFieldProcessor : public Xapian::FieldProcessor {
+ public:
+  BooleanFieldProcessor(const Analyzer& analyzer, std::string_view prefix, bool fold)
+      : analyzer_(analyzer), prefix_(prefix), fold_(fold) {}
+
+  Xapian::Query operator()(const std::string& value) override {
+    return Xapian::Query(schema::boolean_term(prefix_, fold_ ? analyzer_.fold_value(value) : value));
+  }
+
+ private:
+  const Analyzer& analyzer_;
+  std::string prefix_;
+  bool fold_;
+};
+
+Xapian::Query any_of(std::string_view prefix, const std::vector<std::string>& values,
+                     const Analyzer& analyzer, bool fold) {
+  std::vector<Xapian::Query> terms;
+  for (const auto& value : values)
+    terms.emplace_back(schema::boolean_term(prefix, fold ? analyzer.fold_value(value) : value));
+  return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
+}
+
+std::uint64_t directory_size(const std::string& path) {
+  std::uint64_t size = 0;
+  std::error_code error;
+  for (const auto& entry : fs::recursive_directory_iterator(path, error))
+    if (entry.is_regular_file(error)) size += entry.file_size(error);
+  return size;
+}
+
+bool blank(std::string_view text) {
+  return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
+}
+
+}  // namespace
+
+struct Searcher::Impl {
+  std::string path;
+  Analyzer analyzer;
+  Xapian::Database db;
+  BooleanFieldProcessor topic{analyzer, schema::kPrefixTopic, true};
+  BooleanFieldProcessor source{analyzer, schema::kPrefixSource, true};
+  BooleanFieldProcessor author{analyzer, schema::kPrefixAuthor, true};
+  BooleanFieldProcessor kind{analyzer, schema::kPrefixKind, true};
+  BooleanFieldProcessor lang{analyzer, schema::kPrefixLang, true};
+  BooleanFieldProcessor id{analyzer, schema::kPrefixId, false};
+
+  explicit Impl(std::string index_path) : path(std::move(index_path)) { open(); }
+
+  void open() {
+    if (!fs::exists(path))
+      throw Error(ErrorCode::index_missing,
+                  "no index at '" + path + "' (create one with `newsq-index --index " + path +
+                      " add FILE...`)");
+    try {
+      db = Xapian::Database(path);
+    } catch (const Xapian::DatabaseNotFoundError&) {
+      throw Error(ErrorCode::index_missing, "no index at '" + path + "'");
+    } catch (const Xapian::Error& error) {
+      throw Error(ErrorCode::index_unavailable,
+                  "cannot open the index at '" + path + "': " + error.get_description());
+    }
+    const std::string version = db.get_metadata(std::string(schema::kMetaSchemaVersion));
+    if (version.empty())
+      throw Error(ErrorCode::schema_mismatch,
+                  "'" + path + "' is not a newsq index (it has no schema version)");
+    if (version != std::to_string(schema::kSchemaVersion))
+      throw Error(ErrorCode::schema_mismatch,
+                  "the index at '" + path + "' has schema version " + version +
+                      " but this newsq reads version " + std::to_string(schema::kSchemaVersion) +
+                      ": rebuild it with newsq-index");
+  }
+
+  Xapian::QueryParser parser(const Xapian::Stem& stemmer, Xapian::Query::op default_op) {
+    Xapian::QueryParser qp;
+    qp.set_database(db);
+    qp.set_stemmer(stemmer);
+    qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+    qp.set_default_op(default_op);
+    qp.set_max_expansion(kMaxWildcardExpansion, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+    qp.add_prefix("title", std::string(schema::kPrefixTitle));
+    qp.add_boolean_prefix("topic", &topic);
+    qp.add_boolean_prefix("source", &source);
+    qp.add_boolean_prefix("author", &author);
+    qp.add_boolean_prefix("kind", &kind);
+    qp.add_boolean_prefix("lang", &lang);
+    qp.add_boolean_prefix("id", &id);
+    return qp;
+  }
+
+  Xapian::Query filters(const SearchRequest& request) {
+    std::vector<Xapian::Query> parts;
+    if (!request.topics.empty())
+      parts.push_back(any_of(schema::kPrefixTopic, request.topics, analyzer, true));
+    if (!request.sources.empty())
+      parts.push_back(any_of(schema::kPrefixSource, request.sources, analyzer, true));
+    if (!request.kinds.empty()) {
+      for (const auto& kind_value : request.kinds)
+        if (kind_value != "article" && kind_value != "brief")
+          throw Error(ErrorCode::bad_parameter,
+                      "invalid kind '" + kind_value + "' (expected article or brief)");
+      parts.push_back(any_of(schema::kPrefixKind, request.kinds, analyzer, false));
+    }
+    const auto serialise = [](std::int64_t t) {
+      return Xapian::sortable_serialise(static_cast<double>(t));
+    };
+    if (request.from && request.to) {
+      parts.emplace_back(Xapian::Query::OP_VALUE_RANGE, schema::kSlotPublished,
+                         serialise(*request.from), serialise(*request.to));
+    } else if (request.from) {
+      parts.emplace_back(Xapian::Query::OP_VALUE_GE, schema::kSlotPublished,
+                         serialise(*request.from));
+    } else if (request.to) {
+      parts.emplace_back(Xapian::Query::OP_VALUE_LE, schema::kSlotPublished,
+                         serialise(*request.to));
+    }
+    return Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end());
+  }
+
+  SearchResult run(const SearchRequest& request) {
+    const Xapian::Stem stemmer = Analyzer::stemmer_for(request.lang);
+    const std::string folded = analyzer.fold(request.query);
+    const unsigned flags = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_WILDCARD |
+                           Xapian::QueryParser::FLAG_SPELLING_CORRECTION |
+                           Xapian::QueryParser::FLAG_CJK_NGRAM;
+    const Xapian::Query filter = filters(request);
+
+    SearchResult result;
+    result.query = request.query;
+    result.facet_topics = request.facet_topics;
+    result.facet_date = request.facet_date.has_value();
+
+    auto text_query = [&](Xapian::Query::op op, std::string* corrected) {
+      if (blank(folded)) return Xapian::Query::MatchAll;
+      auto qp = parser(stemmer, op);
+      Xapian::Query parsed = qp.parse_query(folded, flags);
+      if (corrected) *corrected = qp.get_corrected_query_string();
+      return parsed;
+    };
+    std::string corrected;
+    const Xapian::Query::op first_op =
+        request.match == MatchMode::all ? Xapian::Query::OP_AND : Xapian::Query::OP_OR;
+    Xapian::Query query = text_query(first_op, &corrected);
+    if (!corrected.empty() && corrected != folded) result.suggestion = corrected;
+
+    Xapian::doccount check_at_least = static_cast<Xapian::doccount>(request.offset + request.limit);
+    if (request.exact)
+      check_at_least = std::max<Xapian::doccount>(db.get_doccount(), 1);
+    else if (request.facet_topics || request.facet_date)
+      check_at_least = std::max(check_at_least, kFacetSampleSize);
+
+    for (int pass = 0; pass < 2; ++pass) {
+      const Xapian::Query full =
+          filter.empty() ? query : Xapian::Query(Xapian::Query::OP_FILTER, query, filter);
+      Xapian::Enquire enquire(db);
+      enquire.set_query(full);
+      if (request.sort == SortOrder::date)
+        enquire.set_sort_by_value_then_relevance(schema::kSlotPublished, true);
+      ListValueCountSpy topic_spy(schema::kSlotTopics);
+      Xapian::ValueCountMatchSpy day_spy(schema::kSlotDay);
+      if (request.facet_topics) enquire.add_matchspy(&topic_spy);
+      if (request.facet_date) enquire.add_matchspy(&day_spy);
+      Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
+                                           static_cast<Xapian::doccount>(request.limit),
+                                           check_at_least);
+
+      // "All words" found nothing: fall back to any word, ranked, rather than an empty page.
+      if (pass == 0 && mset.get_matches_upper_bound() == 0 && request.match == MatchMode::all &&
+          !blank(folded) && std::distance(query.get_unique_terms_begin(),
+                                          query.get_unique_terms_end()) > 1) {
+        Xapian::Query relaxed = text_query(Xapian::Query::OP_OR, nullptr);
+        if (relaxed.serialise() != query.serialise()) {
+          query = relaxed;
+          continue;
+        }
+      }
+
+      result.total = mset.get_matches_estimated();
+      result.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
+      if (request.facet_topics) result.topic_facets = topic_spy.top(request.facet_size);
+      if (request.facet_date) result.date_facets = date_histogram(day_spy, *request.facet_date);
+
+      const QueryWords words = query_words(query);
+      for (auto it = mset.begin(); it != mset.end(); ++it) {
+        const Article article = article_from_document(it.get_document());
+        Hit hit;
+        hit.id = article.id;
+        hit.title = article.display_title();
+        hit.url = article.url;
+        hit.published = article.published;
+        hit.topics = article.topics;
+        hit.source = article.source;
+        hit.kind = article.kind;
+        hit.score = it.get_weight();
+        if (request.snippets) {
+          const std::string& text = !article.body.empty()      ? article.body
+                                    : !article.summary.empty() ? article.summary
+                                                               : article.title;
+          hit.snippet = make_snippet(text, words, analyzer, stemmer);
+        }
+        result.hits.push_back(std::move(hit));
+      }
+      break;
+    }
+    return result;
+  }
+};
+
+Searcher::Searcher(const std::string& index_path) : impl_(std::make_unique<Impl>(index_path)) {}
+Searcher::~Searcher() = default;
+Searcher::Searcher(Searcher&&) noexcept = default;
+Searcher& Searcher::operator=(Searcher&&) noexcept = default;
+
+SearchResult Searcher::search(const SearchRequest& request) {
+  if (request.query.size() > kMaxQueryBytes)
+    throw Error(ErrorCode::bad_query, "the query is too long (" +
+                                          std::to_string(request.query.size()) + " bytes; at most " +
+                                          std::to_string(kMaxQueryBytes) + ")");
+  if (request.limit > kMaxLimit)
+    throw Error(ErrorCode::bad_parameter,
+                "limit " + std::to_string(request.limit) + " is too large (at most " +
+                    std::to_string(kMaxLimit) + ")");
+  if (request.offset > kMaxOffset)
+    throw Error(ErrorCode::bad_parameter,
+                "offset " + std::to_string(request.offset) + " is too large (at most " +
+                    std::to_string(kMaxOffset) + ")");
+  if (request.from && request.to && *request.from > *request.to)
+    throw Error(ErrorCode::bad_parameter, "the date range is empty: 'from' is after 'to'");
+
+  for (int attempt = 0;; ++attempt) {
+    try {
+      return impl_->run(request);
+    } catch (const Xapian::DatabaseModifiedError& error) {
+      // A writer committed twice while we read: move to the newest revision and try again.
+      if (attempt >= 3)
+        throw Error(ErrorCode::index_unavailable,
+                    "the index keeps changing under the search: " + error.get_description());
+      impl_->db.reopen();
+    } catch (const Xapian::QueryParserError& error) {
+      throw Error(ErrorCode::bad_query, "cannot parse the query: " + error.get_msg());
+    } catch (const Xapian::WildcardError& error) {
+      throw Error(ErrorCode::bad_query, "wildcard too broad: " + error.get_msg());
+    } catch (const Xapian::DatabaseError& error) {
+      throw Error(ErrorCode::index_unavailable, "cannot read the index: " + error.get_description());
+    } catch (const Xapian::Error& error) {
+      throw Error(ErrorCode::internal, "search failed: " + error.get_description());
+    }
+  }
+}
+
+std::optional<Article> Searcher::get(const std::string& id) {
+  for (int attempt = 0;; ++attempt) {
+    try {
+      const std::string term = schema::id_term(id);
+      auto posting = impl_->db.postlist_begin(term);
+      if (posting == impl_->db.postlist_end(term)) return std::nullopt;
+      return article_from_document(impl_->db.get_document(*posting));
+    } catch (const Xapian::DatabaseModifiedError& error) {
+      if (attempt >= 3)
+        throw Error(ErrorCode::index_unavailable, "cannot read the index: " + error.get_description());
+      impl_->db.reopen();
+    } catch (const Xapian::Error& error) {
+      throw Error(ErrorCode::index_unavailable, "cannot read the index: " + error.get_description());
+    }
+  }
+}
+
+IndexStats Searcher::stats() {
+  try {
+    IndexStats stats;
+    stats.path = impl_->path;
+    stats.documents = impl_->db.get_doccount();
+    stats.revision = impl_->db.get_revision();
+    stats.last_update = impl_->db.get_metadata(std::string(schema::kMetaLastUpdate));
+    stats.size_bytes = directory_size(impl_->path);
+    stats.schema_version =
+        std::stoi(impl_->db.get_metadata(std::string(schema::kMetaSchemaVersion)));
+    return stats;
+  } catch (const Xapian::Error& error) {
+    throw Error(ErrorCode::index_unavailable, "cannot read the index: " + error.get_description());
+  }
+}
+
+bool Searcher::refresh() {
+  try {
+    return impl_->db.reopen();
+  } catch (const Xapian::Error& error) {
+    throw Error(ErrorCode::index_unavailable,
+                "cannot reopen the index: " + error.get_description());
+  }
+}
+
+}  // namespace newsq

@@ -1,0 +1,186 @@
+#include "snippet.hpp"
+
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+
+#include <algorithm>
+#include <vector>
+
+namespace newsq {
+
+namespace {
+
+struct Token {
+  std::size_t begin = 0;
+  std::size_t end = 0;
+  int word = -1;  ///< index of the query word it matches, -1 for none
+};
+
+bool is_word_char(UChar32 c) {
+  if (c < 0x80) return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  return u_isalnum(c) || u_charType(c) == U_NON_SPACING_MARK;
+}
+
+// Splits text into words (letters, digits, marks; an apostrophe or period between letters stays
+// inside, as Xapian's tokeniser keeps "Russia's" and "U.S" together).
+std::vector<Token> tokenize(std::string_view text) {
+  std::vector<Token> tokens;
+  const auto* bytes = reinterpret_cast<const uint8_t*>(text.data());
+  const auto length = static_cast<int32_t>(text.size());
+  int32_t i = 0;
+  bool in_word = false;
+  Token current;
+  while (i < length) {
+    const int32_t start = i;
+    UChar32 c;
+    U8_NEXT(bytes, i, length, c);
+    bool word_char = c >= 0 && is_word_char(c);
+    if (!word_char && in_word && (c == '\'' || c == 0x2019) && i < length) {
+      int32_t peek = i;
+      UChar32 next;
+      U8_NEXT(bytes, peek, length, next);
+      word_char = next >= 0 && is_word_char(next);
+    }
+    if (word_char) {
+      if (!in_word) current = Token{static_cast<std::size_t>(start), 0, -1};
+      in_word = true;
+      current.end = static_cast<std::size_t>(i);
+    } else if (in_word) {
+      tokens.push_back(current);
+      in_word = false;
+    }
+  }
+  if (in_word) tokens.push_back(current);
+  return tokens;
+}
+
+bool is_valid_start(std::string_view text, std::size_t at) {
+  return at < text.size() && (static_cast<unsigned char>(text[at]) & 0xC0) != 0x80;
+}
+
+}  // namespace
+
+QueryWords query_words(const Xapian::Query& query) {
+  QueryWords words;
+  for (auto it = query.get_unique_terms_begin(); it != query.get_unique_terms_end(); ++it) {
+    std::string term = *it;
+    if (term.empty()) continue;
+    bool stemmed = false;
+    if (term[0] == 'Z') {
+      stemmed = true;
+      term.erase(0, 1);
+    }
+    // Free-text field prefixes are upper-case; title words ("S") count, boolean ones do not.
+    if (!term.empty() && term[0] == 'S') {
+      term.erase(0, 1);
+    } else if (!term.empty() && term[0] >= 'A' && term[0] <= 'Z') {
+      continue;
+    }
+    if (term.empty()) continue;
+    (stemmed ? words.stems : words.exact).insert(term);
+  }
+  return words;
+}
+
+std::string html_escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + text.size() / 8);
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string make_snippet(std::string_view text, const QueryWords& words, const Analyzer& analyzer,
+                         const Xapian::Stem& stemmer, std::size_t max_bytes) {
+  std::vector<Token> tokens = tokenize(text);
+  if (tokens.empty()) return html_escape(text.substr(0, std::min(text.size(), max_bytes)));
+
+  // Match each token through the same folding and stemming as the index.
+  std::vector<std::string> distinct;
+  if (!words.empty()) {
+    for (auto& token : tokens) {
+      const std::string key =
+          analyzer.fold_value(text.substr(token.begin, token.end - token.begin));
+      std::string matched;
+      if (words.exact.count(key)) {
+        matched = key;
+      } else if (!words.stems.empty()) {
+        std::string stem = stemmer(key);
+        if (words.stems.count(stem)) matched = "Z" + stem;
+      }
+      if (matched.empty()) continue;
+      auto found = std::find(distinct.begin(), distinct.end(), matched);
+      token.word = static_cast<int>(found - distinct.begin());
+      if (found == distinct.end()) distinct.push_back(matched);
+    }
+  }
+
+  // The window starting at a token and ending within max_bytes with the most distinct words,
+  // then the most matches; the earliest wins ties (the lead matters in news).
+  std::size_t best_first = 0, best_last = 0;
+  long best_score = -1;
+  std::vector<int> counts(distinct.size(), 0);
+  long distinct_in = 0, matches_in = 0;
+  auto add = [&](const Token& token) {
+    if (token.word < 0) return;
+    if (counts[token.word]++ == 0) ++distinct_in;
+    ++matches_in;
+  };
+  auto remove = [&](const Token& token) {
+    if (token.word < 0) return;
+    if (--counts[token.word] == 0) --distinct_in;
+    --matches_in;
+  };
+  std::size_t end_index = 0;  // the window is tokens [first, end_index)
+  for (std::size_t first = 0; first < tokens.size(); ++first) {
+    while (end_index < tokens.size() &&
+           (end_index == first || tokens[end_index].end - tokens[first].begin <= max_bytes))
+      add(tokens[end_index++]);
+    const long score = distinct_in * 1000 + matches_in;
+    if (score > best_score) {
+      best_score = score;
+      best_first = first;
+      best_last = end_index - 1;
+    }
+    if (distinct.empty() || end_index == tokens.size()) break;
+    remove(tokens[first]);
+  }
+
+  // Start a little before the first match when it sits at the start of the window, so the
+  // reader sees context; never before the text.
+  std::size_t begin = tokens[best_first].begin;
+  std::size_t end = tokens[best_last].end;
+  if (best_first <= 2) begin = 0;
+  // Extend to the end of the sentence's punctuation if it fits.
+  while (end < text.size() && end - begin < max_bytes &&
+         (text[end] == '.' || text[end] == '"' || text[end] == ')' || text[end] == '!' ||
+          text[end] == '?'))
+    ++end;
+  while (begin > 0 && !is_valid_start(text, begin)) --begin;
+
+  std::string out;
+  if (begin > 0) out += "…";
+  std::size_t at = begin;
+  for (std::size_t i = best_first; i <= best_last; ++i) {
+    const Token& token = tokens[i];
+    if (token.word < 0) continue;
+    out += html_escape(text.substr(at, token.begin - at));
+    out += "<mark>";
+    out += html_escape(text.substr(token.begin, token.end - token.begin));
+    out += "</mark>";
+    at = token.end;
+  }
+  out += html_escape(text.substr(at, end - at));
+  if (end < text.size()) out += "…";
+  return out;
+}
+
+}  // namespace newsq
