@@ -40,6 +40,14 @@ std::optional<fs::path> shared_dir() {
 fs::path source_dir() { return NEWSQ_SOURCE_DIR; }
 fs::path binary_dir() { return NEWSQ_BINARY_DIR; }
 
+fs::path seed_index_path() { return fs::path(NEWSQ_FIXTURE_DIR) / "seed"; }
+
+std::optional<fs::path> reuters_index_path() {
+  fs::path path = fs::path(NEWSQ_FIXTURE_DIR) / "reuters";
+  if (fs::is_directory(path)) return path;
+  return std::nullopt;
+}
+
 void write_file(const fs::path& path, const std::string& text) {
   if (path.has_parent_path()) fs::create_directories(path.parent_path());
   std::ofstream out(path, std::ios::binary);

@@ -31,6 +31,14 @@ std::filesystem::path source_dir();
 /// The build tree (for the built binaries: newsq, newsq-index, newsq-server).
 std::filesystem::path binary_dir();
 
+/// The fixture index of the seed page (2025-01-30, Europe/Madrid) and data/sample.jsonl, built
+/// by the CTest fixture build_test_indexes (tests must be registered with INDEXES).
+std::filesystem::path seed_index_path();
+
+/// The fixture index of the seed page plus all of Reuters-21578, or nullopt when ../shared is
+/// absent (the tests that need it then return early with a WARN).
+std::optional<std::filesystem::path> reuters_index_path();
+
 /// Writes `text` to `path` (creating parent directories).
 void write_file(const std::filesystem::path& path, const std::string& text);
 
