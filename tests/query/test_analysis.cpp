@@ -1,0 +1,59 @@
+#include <catch2/catch.hpp>
+
+#include "newsq/analysis.hpp"
+
+using newsq::Analyzer;
+
+TEST_CASE("fold leaves ASCII text as it is", "[analysis]") {
+  Analyzer analyzer;
+  CHECK(analyzer.fold("Tartous naval base AND \"New York\"") ==
+        "Tartous naval base AND \"New York\"");
+}
+
+TEST_CASE("fold removes accents from Latin, Greek and Cyrillic letters, keeping case",
+          "[analysis]") {
+  Analyzer analyzer;
+  CHECK(analyzer.fold("Tartús") == "Tartous");
+  CHECK(analyzer.fold("Peskóv") == "Peskov");
+  CHECK(analyzer.fold("ÉCONOMIE Société") == "ECONOMIE Societe");
+  CHECK(analyzer.fold("Łódź Øresund straße") == "Lodz Oresund strasse");
+  CHECK(analyzer.fold("Ἀθῆναι") == "Αθηναι");
+  CHECK(analyzer.fold("Ёлка") == "Елка");
+}
+
+TEST_CASE("fold applies NFKC compatibility normalisation", "[analysis]") {
+  Analyzer analyzer;
+  CHECK(analyzer.fold("ﬁnance") == "finance");        // ligature
+  CHECK(analyzer.fold("ＮＡＴＯ") == "NATO");           // full-width
+  CHECK(analyzer.fold("Russia’s") == "Russia's");      // typographic apostrophe
+}
+
+TEST_CASE("fold keeps marks that are vowels in Indic scripts and leaves CJK alone",
+          "[analysis]") {
+  Analyzer analyzer;
+  CHECK(analyzer.fold("हिन्दी") == "हिन्दी");
+  CHECK(analyzer.fold("新闻联播") == "新闻联播");
+}
+
+TEST_CASE("fold replaces invalid UTF-8 rather than failing", "[analysis]") {
+  Analyzer analyzer;
+  const std::string folded = analyzer.fold(std::string("caf\xC3") + "\xA9 \xFF ok");
+  CHECK(folded.find("cafe") == 0);
+  CHECK(folded.find("\xEF\xBF\xBD") != std::string::npos);  // U+FFFD
+  CHECK(folded.find("ok") != std::string::npos);
+}
+
+TEST_CASE("fold_value lower-cases and trims boolean values", "[analysis]") {
+  Analyzer analyzer;
+  CHECK(analyzer.fold_value("  Money-FX ") == "money-fx");
+  CHECK(analyzer.fold_value("Économie") == "economie");
+  CHECK(analyzer.fold_value("   ").empty());
+}
+
+TEST_CASE("stemmer_for picks the language's Snowball stemmer", "[analysis]") {
+  CHECK(Analyzer::stemmer_for("en")("bases") == "base");
+  CHECK(Analyzer::stemmer_for("")("running") == "run");
+  CHECK(Analyzer::stemmer_for("es")("noticias") == "notici");
+  // No stemmer for Chinese: words stay as they are.
+  CHECK(Analyzer::stemmer_for("zh")("新闻") == "新闻");
+}

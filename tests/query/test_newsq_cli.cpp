@@ -1,0 +1,88 @@
+// The `newsq` binary: exit codes, output and the --json shape, over the seed fixture index.
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "support/temp_dir.hpp"
+
+using namespace newsq::test;
+
+namespace {
+CommandResult newsq(const std::string& args) {
+  const auto binary = binary_dir() / "query" / "newsq";
+  return run_command(shell_quote(binary.string()) + " --index " +
+                     shell_quote(seed_index_path().string()) + " " + args);
+}
+}  // namespace
+
+TEST_CASE("newsq prints ranked hits and exits 0", "[cli]") {
+  const auto result = newsq("Tartous naval base");
+  CHECK(result.exit_code == 0);
+  CHECK(result.out.find("1. Russia's silence on Syrian demand regarding military bases") !=
+        std::string::npos);
+  // Piped output is plain: no escape codes, no HTML.
+  CHECK(result.out.find("\033[") == std::string::npos);
+  CHECK(result.out.find("<mark>") == std::string::npos);
+}
+
+TEST_CASE("newsq finds accented spellings", "[cli]") {
+  const auto result = newsq("Tartús");
+  CHECK(result.exit_code == 0);
+  CHECK(result.out.find("Russia's silence on Syrian demand") != std::string::npos);
+}
+
+TEST_CASE("newsq exits 1 when nothing matches", "[cli]") {
+  const auto result = newsq("xylophonist");
+  CHECK(result.exit_code == 1);
+  CHECK(result.out.find("0 results") != std::string::npos);
+}
+
+TEST_CASE("newsq exits 2 on bad usage with a message", "[cli]") {
+  auto result = newsq("--sort random Syria");
+  CHECK(result.exit_code == 2);
+  CHECK(result.err.find("random") != std::string::npos);
+  result = newsq("--from yesterday Syria");
+  CHECK(result.exit_code == 2);
+  CHECK(result.err.find("yesterday") != std::string::npos);
+  result = newsq("--no-such-option");
+  CHECK(result.exit_code == 2);
+  result = newsq("--limit 1000 Syria");
+  CHECK(result.exit_code == 2);
+}
+
+TEST_CASE("newsq exits 3 when the index is missing", "[cli]") {
+  TempDir dir;
+  const auto binary = binary_dir() / "query" / "newsq";
+  const auto result = run_command(shell_quote(binary.string()) + " --index " +
+                                  shell_quote((dir / "none").string()) + " Syria");
+  CHECK(result.exit_code == 3);
+  CHECK(result.err.find("no index") != std::string::npos);
+}
+
+TEST_CASE("newsq --json prints the API's shape", "[cli]") {
+  const auto result = newsq("--json --facets topic,date:day --kind brief Spain");
+  REQUIRE(result.exit_code == 0);
+  const auto json = nlohmann::json::parse(result.out);
+  CHECK(json["query"] == "Spain");
+  CHECK(json["total"]["value"].get<int>() >= 2);
+  CHECK(json["total"].contains("exact"));
+  REQUIRE(!json["hits"].empty());
+  for (const auto& hit : json["hits"]) {
+    CHECK(hit["kind"] == "brief");
+    for (const char* key : {"id", "title", "url", "published", "topics", "source", "snippet",
+                            "score"})
+      CHECK(hit.contains(key));
+  }
+  CHECK(json["facets"].contains("topic"));
+  CHECK(json["facets"]["date"][0]["bucket"] == "2025-01-30");
+  CHECK(json.contains("suggestion"));
+}
+
+TEST_CASE("newsq --help documents every option and the exit codes", "[cli]") {
+  const auto result = newsq("--help");
+  CHECK(result.exit_code == 0);
+  for (const char* option : {"--index", "--server", "--json", "--limit", "--offset", "--from",
+                             "--to", "--topic", "--source", "--kind", "--sort", "--facets",
+                             "--exact", "Exit status"})
+    CHECK(result.out.find(option) != std::string::npos);
+}

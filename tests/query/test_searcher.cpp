@@ -1,0 +1,324 @@
+// The Searcher over a small index built in the test with DocumentBuilder, so every expectation
+// follows from the articles below.
+#include <catch2/catch.hpp>
+
+#include <xapian.h>
+
+#include "newsq/document.hpp"
+#include "newsq/errors.hpp"
+#include "newsq/schema.hpp"
+#include "newsq/searcher.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace newsq;
+
+namespace {
+
+Article make(std::string id, std::string title, std::string body, std::string published,
+             std::vector<std::string> topics, std::string source = "wire",
+             std::string kind = "article") {
+  Article article;
+  article.id = std::move(id);
+  article.title = std::move(title);
+  article.body = std::move(body);
+  if (!published.empty()) article.published = parse_iso8601(published);
+  article.topics = std::move(topics);
+  article.source = std::move(source);
+  article.kind = std::move(kind);
+  return article;
+}
+
+std::vector<Article> corpus() {
+  return {
+      make("syria-bases", "Russia's silence on Syrian demand regarding military bases",
+           "The Russian Foreign Ministry said talks focused on retaining the Tartús naval base and "
+           "the Khmeimim airbase. Dmitry Peskóv declined to comment.",
+           "2025-01-30T00:00:00+01:00", {"Politics", "Syria"}, "seed"),
+      make("nato-exercise", "Spain leads NATO's most ambitious naval exercises of the year",
+           "Ships from twelve countries sail from the base at Rota.", "2025-01-30T12:36:00+01:00",
+           {"Defence"}, "seed", "brief"),
+      make("ny-storm", "Storm closes schools in New York",
+           "Schools in New York City were closed on Monday as snow fell.",
+           "2025-01-28T09:00:00-05:00", {"Weather"}, "metro"),
+      make("look-york", "A new look in York",
+           "The York council unveiled a new look for the old market, a New Look store said.",
+           "2025-01-29T10:00:00Z", {"Business"}, "metro"),
+      make("cocoa", "Bahia cocoa review",
+           "Showers continued throughout the week in the Bahia cocoa zone, alleviating the "
+           "drought.",
+           "1987-02-26T15:01:01Z", {"cocoa"}, "reuters"),
+      make("undated", "", "Shr 12 cts vs 15 cts net income rose", "", {"earn"}, "reuters",
+           "brief"),
+  };
+}
+
+struct Fixture {
+  test::TempDir dir;
+  std::string path = (dir / "index").string();
+  Fixture() {
+    Xapian::WritableDatabase db(path, Xapian::DB_CREATE_OR_OPEN);
+    db.set_metadata(std::string(schema::kMetaSchemaVersion),
+                    std::to_string(schema::kSchemaVersion));
+    Analyzer analyzer;
+    DocumentBuilder builder(analyzer, &db);
+    for (const auto& article : corpus())
+      db.replace_document(schema::id_term(article.id), builder.build(article));
+    db.commit();
+  }
+};
+
+std::vector<std::string> ids(const SearchResult& result) {
+  std::vector<std::string> out;
+  for (const auto& hit : result.hits) out.push_back(hit.id);
+  return out;
+}
+
+SearchResult search(Searcher& searcher, std::string query) {
+  SearchRequest request;
+  request.query = std::move(query);
+  return searcher.search(request);
+}
+
+}  // namespace
+
+TEST_CASE("ranks the story about the place first and finds it however it is accented",
+          "[searcher]") {
+  Fixture fixture;
+  Searcher searcher(fixture.path);
+  auto result = search(searcher, "Tartous naval base");
+  REQUIRE_FALSE(result.hits.empty());
+  CHECK(result.hits[0].id == "syria-bases");
+  CHECK(result.hits[0].title == "Russia's silence on Syrian demand regarding military bases");
+  CHECK(result.hits[0].snippet.find("<mark>Tartús</mark>") != std::string::npos);
+
+  CHECK(ids(search(searcher, "Tartús")) == std::vector<std::string>{"syria-bases"});
+  CHECK(ids(search(searcher, "Peskov")) == std::vector<std::string>{"syria-bases"});
+  CHECK(ids(search(searcher, "PESKÓV")) == std::vector<std::string>{"syria-bases"});
+}
+
+TEST_CASE("phrases match words next to each other only", "[searcher]") {
+  Fixture fixture;
+  Searcher searcher(fixture.path);
+  CHECK(ids(search(searcher, "\"New York\"")) == std::vector<std::string>{"ny-storm"});
+  auto both = ids(search(searcher, "new york"));
+  CHECK(both.size() == 2);
+  CHECK(both[0] == "ny-storm");
+}
+
+TEST_CASE("stemming matches other forms of a word", "[searcher]") {
+  Fixture fixture;
+  Searcher searcher(fixture.path);
+  CHECK(ids(search(searcher, "showering")) == std::vector<std::string>{"cocoa"});
+  CHECK(ids(search(searcher, "exercise")) == std::vector<std::string>{"nato-exercise"});
+}
+
+TEST_CASE("field prefixes in the query restrict the match", "[searcher]") {
+  Fixture fixture;
+  Searcher searcher(fixture.path);
+  CHECK(ids(search(searcher, "title:naval")) == std::vector<std::string>{"nato-exercise"});
+  CHECK(ids(search(searcher, "naval topic:SYRIA")) == std::vector<std::string>{"syria-bases"});
+  CHECK(ids(search(searcher, "base kind:brief")) == std::vector<std::string>{"nato-exercise"});
+  CHECK(ids(search(searcher, "naval -Rota")) == std::vector<std::string>{"syria-bases"});
+  CHECK(ids(search(searcher, "Bahia NOT drought")).empty());
+  CHECK(ids(search(searcher, "cocoa OR Khmeimim")).size() == 2);
+  CHECK(ids(search(searcher, "Khmei*")) == std::vector<std::string>{"syria-bases"});
+}
+
+TEST_CASE("filters by topic, source, kind and inclusive date bounds", "[searcher]") {
+  Fixture fixture;
+  Searcher searcher(fixture.path);
+  SearchRequest request;
+  request.topics = {"politics", "Defence"};
+  request.sort = SortOrder::date;
+  CHECK(ids(searcher.search(request)) ==
+        std::vector<std::string>{"nato-exercise", "syria-bases"});
+
+  request = {};
+  request.sources = {"METRO"};
+  request.kinds = {"article"};
+  CHECK(searcher.search(request).total == 2);
+
+  // The brief at 12:36+01:00 is 11:36:00Z: the bounds include it to the second.
+  const auto at = parse_iso8601("2025-01-30T11:36:00Z")->utc_seconds;
+  request = {};
+  request.from = at;
+  request.to = at;
+  CHECK(ids(searcher.search(request)) == std::vector<std::string>{"nato-exercise"});
+  request.from = at + 1;
+  request.to = std::nullopt;
+  CHECK(searcher.search(request).total == 0);
+  request.from = std::nullopt;
+  request.to = at - 1;
+  CHECK(searcher.search(request).total == 4);  // everything dated before it
+
+  request.from = parse_date_bound("2025-01-29", false);
+  request.to = parse_date_bound("2025-01-29", true);
+  CHECK(ids(searcher.search(request)) == std::vector<std::string>{"look-york", "syria-bases"});
+
+  request.from = at + 10;
+  request.to = at;
+  CHECK_THROWS_AS(searcher.search(request), Error);
+}
+
+TEST_CASE("sorts by date, newest first, undated last", "[searcher]") {
+  Fixture fixture;
+  Searcher searcher(fixture.path);
+  SearchRequest request;
+  request.sort = SortOrder::date;
+  CHECK(ids(searcher.search(request)) ==
+        std::vector<std::string>{"nato-exercise", "syria-bases", "look-york", "ny-storm", "cocoa",
+                                 "undated"});
+}
+
+TEST_CASE("facets count topics and bucket dates", "[searcher]") {
+  Fixture fixture;
+  Searcher searcher(fixture.path);
+  SearchRequest request;
+  request.facet_topics = true;
+  request.facet_date = DateBucket::day;
+  request.exact = true;
+  auto result = searcher.search(request);
+  CHECK(result.total == 6);
+  CHECK(result.total_exact);
+  REQUIRE(result.topic_facets.size() == 7);
+  for (const auto& facet : result.topic_facets) CHECK(facet.count == 1);
+  // The story published at midnight in Madrid is on the 29th in UTC.
+  std::vector<std::pair<std::string, std::uint64_t>> days;
+  for (const auto& f : result.date_facets) days.emplace_back(f.value, f.count);
+  CHECK(days == std::vector<std::pair<std::string, std::uint64_t>>{
+                    {"1987-02-26", 1}, {"2025-01-28", 1}, {"2025-01-29", 2}, {"2025-01-30", 1}});
+
+  request.facet_date = DateBucket::year;
+  request.query = "new OR naval";
+  request.match = MatchMode::any;
+  result = searcher.search(request);
+  REQUIRE(result.date_facets.size() == 1);
+  CHECK(result.date_facets[0].value == "2025");
+  CHECK(result.date_facets[0].count == 4);
+}
+
+TEST_CASE("pages through results with offset and limit", "[searcher]") {
+  Fixture fixture;
+  Searcher searcher(fixture.path);
+  SearchRequest request;
+  request.sort = SortOrder::date;
+  request.limit = 2;
+  request.offset = 2;
+  CHECK(ids(searcher.search(request)) == std::vector<std::string>{"look-york", "ny-storm"});
+  request.limit = kMaxLimit + 1;
+  CHECK_THROWS_AS(searcher.search(request), Error);
+}
+
+TEST_CASE("all words must match, with a fallback to any word", "[searcher]") {
+  Fixture fixture;
+  Searcher searcher(fixture.path);
+  // No story has both words: the answer is the stories with either, not an empty page.
+  auto result = search(searcher, "cocoa Khmeimim");
+  CHECK(result.hits.size() == 2);
+  SearchRequest request;
+  request.query = "naval base";
+  CHECK(ids(searcher.search(request)).size() == 2);
+}
+
+TEST_CASE("suggests a spelling correction from the indexed words", "[searcher]") {
+  Fixture fixture;
+  Searcher searcher(fixture.path);
+  auto result = search(searcher, "Khmeimin airbase");
+  REQUIRE(result.suggestion);
+  CHECK(*result.suggestion == "khmeimim airbase");
+  CHECK_FALSE(search(searcher, "Khmeimim").suggestion);
+}
+
+TEST_CASE("untitled briefs show their first words as title", "[searcher]") {
+  Fixture fixture;
+  Searcher searcher(fixture.path);
+  auto result = search(searcher, "income");
+  REQUIRE(result.hits.size() == 1);
+  CHECK(result.hits[0].title.rfind("Shr 12 cts vs 15 cts", 0) == 0);
+  CHECK_FALSE(result.hits[0].published);
+}
+
+TEST_CASE("get returns the stored article", "[searcher]") {
+  Fixture fixture;
+  Searcher searcher(fixture.path);
+  auto article = searcher.get("ny-storm");
+  REQUIRE(article);
+  CHECK(article->title == "Storm closes schools in New York");
+  CHECK(article->published->offset_minutes == -300);
+  CHECK_FALSE(searcher.get("no-such-story"));
+}
+
+TEST_CASE("refresh picks up a commit made after opening", "[searcher]") {
+  Fixture fixture;
+  Searcher searcher(fixture.path);
+  CHECK(search(searcher, "zeppelin").total == 0);
+  {
+    Xapian::WritableDatabase db(fixture.path);
+    Analyzer analyzer;
+    DocumentBuilder builder(analyzer);
+    auto article = make("zep", "Zeppelin lands", "A zeppelin landed.", "2025-02-01T00:00:00Z", {});
+    db.replace_document(schema::id_term(article.id), builder.build(article));
+    db.commit();
+  }
+  CHECK(searcher.refresh());
+  CHECK(search(searcher, "zeppelin").total == 1);
+  CHECK(searcher.stats().documents == 7);
+}
+
+TEST_CASE("refuses a missing index and one of another schema version", "[searcher]") {
+  test::TempDir dir;
+  try {
+    Searcher searcher((dir / "nothing").string());
+    FAIL("expected index_missing");
+  } catch (const Error& error) {
+    CHECK(error.code() == ErrorCode::index_missing);
+  }
+  const auto path = (dir / "old").string();
+  {
+    Xapian::WritableDatabase db(path, Xapian::DB_CREATE_OR_OPEN);
+    db.set_metadata(std::string(schema::kMetaSchemaVersion), "0");
+    db.commit();
+  }
+  try {
+    Searcher searcher(path);
+    FAIL("expected schema_mismatch");
+  } catch (const Error& error) {
+    CHECK(error.code() == ErrorCode::schema_mismatch);
+    CHECK(std::string(error.what()).find("schema version 0") != std::string::npos);
+  }
+}
+
+TEST_CASE("refuses an over-long query", "[searcher]") {
+  Fixture fixture;
+  Searcher searcher(fixture.path);
+  try {
+    search(searcher, std::string(kMaxQueryBytes + 1, 'a'));
+    FAIL("expected bad_query");
+  } catch (const Error& error) {
+    CHECK(error.code() == ErrorCode::bad_query);
+  }
+}
+
+TEST_CASE("search results have the documented JSON shape", "[searcher]") {
+  Fixture fixture;
+  Searcher searcher(fixture.path);
+  SearchRequest request;
+  request.query = "naval";
+  request.facet_topics = true;
+  request.facet_date = DateBucket::month;
+  const auto json = to_json(searcher.search(request));
+  CHECK(json["query"] == "naval");
+  CHECK(json["total"]["value"].is_number_unsigned());
+  CHECK(json["total"]["exact"].is_boolean());
+  REQUIRE(json["hits"].size() == 2);
+  for (const char* key : {"id", "title", "url", "published", "topics", "source", "kind",
+                          "snippet", "score"})
+    CHECK(json["hits"][0].contains(key));
+  CHECK(json["facets"]["topic"][0].contains("value"));
+  CHECK(json["facets"]["date"][0]["bucket"] == "2025-01");
+  CHECK(json["suggestion"].is_null());
+  // And it reads back.
+  const auto back = search_result_from_json(json);
+  CHECK(back.hits.size() == 2);
+  CHECK(back.topic_facets.size() == json["facets"]["topic"].size());
+}

@@ -1,0 +1,59 @@
+#include <catch2/catch.hpp>
+
+#include "snippet.hpp"
+
+using namespace newsq;
+
+namespace {
+const std::string kText =
+    "Russia has remained silent about reports that Syria has demanded the return of Bashar "
+    "al-Assad. The Russian Foreign Ministry stated that the discussions were “frank” and focused "
+    "on retaining the Tartús naval base and Khmeimim airbase, both vital to Russian operations in "
+    "the region. Tartous and Khmeimim are Russia’s only military outposts.";
+}
+
+TEST_CASE("html_escape escapes the five HTML special characters", "[snippet]") {
+  CHECK(html_escape(R"(<script>alert("x&y")</script> it's)") ==
+        "&lt;script&gt;alert(&quot;x&amp;y&quot;)&lt;/script&gt; it&#39;s");
+  CHECK(html_escape("plain") == "plain");
+}
+
+TEST_CASE("make_snippet marks folded and stemmed matches in the original text", "[snippet]") {
+  Analyzer analyzer;
+  QueryWords words;
+  words.exact = {"tartous"};
+  words.stems = {"naval", "base"};
+  const auto snippet = make_snippet(kText, words, analyzer, Xapian::Stem("english"), 160);
+  // The accented spelling in the text matches the unaccented query word, as published.
+  CHECK(snippet.find("<mark>Tartús</mark> <mark>naval</mark> <mark>base</mark>") !=
+        std::string::npos);
+  CHECK(snippet.size() < 160 + 120);  // the marks and ellipses add to the window
+  CHECK(snippet.rfind("…", 0) == 0);  // cut at the start: the window is in the middle
+}
+
+TEST_CASE("make_snippet escapes the text around the marks", "[snippet]") {
+  Analyzer analyzer;
+  QueryWords words;
+  words.exact = {"bold"};
+  const auto snippet =
+      make_snippet("<b>bold</b> & <i>daring</i>", words, analyzer, Xapian::Stem("english"));
+  CHECK(snippet == "&lt;b&gt;<mark>bold</mark>&lt;/b&gt; &amp; &lt;i&gt;daring&lt;/i&gt;");
+}
+
+TEST_CASE("make_snippet without matches gives the lead", "[snippet]") {
+  Analyzer analyzer;
+  const auto snippet = make_snippet(kText, QueryWords{}, analyzer, Xapian::Stem("english"), 60);
+  CHECK(snippet.rfind("Russia has remained silent", 0) == 0);
+  CHECK(snippet.find("<mark>") == std::string::npos);
+  CHECK(snippet.size() >= 40);
+}
+
+TEST_CASE("query_words keeps free-text words and drops boolean filter terms", "[snippet]") {
+  const std::vector<Xapian::Query> parts{Xapian::Query("tartous"), Xapian::Query("Zbase"),
+                                         Xapian::Query("Snaval"), Xapian::Query("Kpolitics"),
+                                         Xapian::Query("XKbrief")};
+  const Xapian::Query query(Xapian::Query::OP_AND, parts.begin(), parts.end());
+  const auto words = query_words(query);
+  CHECK(words.exact == std::unordered_set<std::string>{"tartous", "naval"});
+  CHECK(words.stems == std::unordered_set<std::string>{"base"});
+}
