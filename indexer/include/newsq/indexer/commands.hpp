@@ -1,0 +1,55 @@
+// The subcommands of newsq-index, callable without a process: main() only parses arguments and
+// calls these. Each returns the exit status and reports on the streams it is given; newsq::Error
+// codes are mapped to exit statuses in exactly one place (exit_status()).
+#pragma once
+
+#include <cstddef>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "newsq/errors.hpp"
+#include "newsq/indexer/index_writer.hpp"
+#include "newsq/indexer/readers.hpp"
+
+namespace newsq::indexer {
+
+/// Exit statuses of newsq-index.
+inline constexpr int kExitOk = 0;        ///< everything done
+inline constexpr int kExitRejected = 1;  ///< some records rejected / some ids not found
+inline constexpr int kExitFatal = 2;     ///< usage error or fatal error (nothing more was done)
+
+/// The exit status for an error that ended a command: kExitFatal for every code except
+/// bad_record (kExitRejected).
+int exit_status(ErrorCode code) noexcept;
+
+struct AddRequest {
+  std::string index_path;
+  std::vector<std::string> inputs;  ///< paths; "-" is standard input (at most once)
+  std::optional<Format> format;     ///< forced format; else from each name (jsonl for "-")
+  ReadOptions read;
+  std::size_t batch_size = kDefaultBatchSize;
+  bool progress = false;  ///< draw a progress line on `err` (when it is a terminal)
+};
+
+/// `newsq-index add`: checks every input's format and readability and the page options before
+/// touching the index, then indexes the inputs in order. Problems go to `err` as
+/// "file:line: error|warning: reason", then one summary line
+/// "indexed N records (A added/replaced, R rejected, W warnings) in T s (X records/s)".
+/// Returns kExitOk, kExitRejected when any record was rejected (the others are indexed), or
+/// kExitFatal with a message (unknown format, unreadable file, bad --date/--tz, index locked or
+/// of another schema version); batches committed before a fatal error stay in the index.
+int run_add(const AddRequest& request, std::ostream& err);
+
+/// `newsq-index delete`: removes the documents with these ids and commits. Reports each id not
+/// found on `err` and a summary line. Returns kExitRejected when any was not found.
+int run_delete(const std::string& index_path, const std::vector<std::string>& ids,
+               std::ostream& err);
+
+/// `newsq-index stats`: document count, last update, size on disk, schema version and revision
+/// of the index, as text or (json) as one JSON object
+/// {"path","documents","last_update","size_bytes","schema_version","revision"} on `out`.
+int run_stats(const std::string& index_path, bool json, std::ostream& out, std::ostream& err);
+
+}  // namespace newsq::indexer

@@ -1,0 +1,62 @@
+// The one way newsq writes an index: an RAII writer over a Xapian::WritableDatabase that checks
+// the schema version, builds documents with newsq's DocumentBuilder and commits in batches.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "newsq/article.hpp"
+
+namespace newsq::indexer {
+
+/// Records (adds, replacements, removals) per committed batch unless told otherwise.
+inline constexpr std::size_t kDefaultBatchSize = 5000;
+
+class IndexWriter {
+ public:
+  /// Opens the index at `path` for writing, creating it (and its parent directories) when
+  /// missing; a new index gets schema::kMetaSchemaVersion at once. Every `batch_size` changes
+  /// (at least 1) are committed as one Xapian transaction, so an interrupted run leaves a valid
+  /// index holding whole batches.
+  /// Throws Error(schema_mismatch) when the index has another schema version (or is not a newsq
+  /// index), Error(index_unavailable) when another writer holds its lock or it cannot be opened,
+  /// Error(io_error) when its directory cannot be created.
+  explicit IndexWriter(const std::string& path, std::size_t batch_size = kDefaultBatchSize);
+
+  /// Discards changes not yet committed, as a crash would: call commit() to keep them.
+  ~IndexWriter();
+  IndexWriter(IndexWriter&&) noexcept;
+  IndexWriter& operator=(IndexWriter&&) noexcept;
+  IndexWriter(const IndexWriter&) = delete;
+  IndexWriter& operator=(const IndexWriter&) = delete;
+
+  /// Adds the article, replacing any document with the same id (so re-running a job never
+  /// duplicates). An empty id is derived with derive_id(). Returns the id used. Commits when the
+  /// batch is full. Throws Error(index_unavailable) when Xapian fails to write.
+  std::string add(const Article& article);
+
+  /// Removes the document with this id. Returns false when there is none (uncommitted changes
+  /// included). Counts towards the batch like add().
+  bool remove(const std::string& id);
+
+  /// Writes schema::kMetaLastUpdate (now, ISO-8601 UTC) and commits every pending change.
+  /// Cheap when nothing is pending (nothing is written then).
+  void commit();
+
+  /// Changes made since the last commit.
+  std::size_t pending() const;
+
+  /// Documents in the index, uncommitted changes included.
+  std::uint64_t document_count() const;
+
+  /// The index directory.
+  const std::string& path() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace newsq::indexer

@@ -1,0 +1,79 @@
+// newsq-index: builds and maintains a newsq index. Parses arguments and calls newsq_indexer.
+#include <unistd.h>
+
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "newsq/indexer/commands.hpp"
+#include "newsq/paths.hpp"
+
+int main(int argc, char** argv) {
+  using namespace newsq::indexer;
+
+  CLI::App app{
+      "newsq-index: adds news to a newsq index, deletes from it and describes it.\n"
+      "Exit status: 0 done, 1 some records rejected (or ids not found), 2 usage or fatal error.",
+      "newsq-index"};
+  app.require_subcommand(1);
+  std::string index_path;
+  app.add_option("--index", index_path,
+                 "Index directory. Default: $NEWSQ_INDEX if set, else $XDG_DATA_HOME/newsq/index, "
+                 "else ~/.local/share/newsq/index")
+      ->type_name("PATH");
+
+  AddRequest add_request;
+  std::string format_name;
+  auto* add = app.add_subcommand(
+      "add",
+      "Index files (\"-\" = standard input). The format comes from the name: .jsonl .ndjson "
+      ".json (JSON Lines), .sgm (Reuters-21578 SGML), .txt .page (scraped page), each optionally "
+      ".xz; standard input is JSON Lines unless --format says otherwise. A record with the id of "
+      "an indexed one replaces it.");
+  add->add_option("files", add_request.inputs, "Input files")->required()->type_name("FILE");
+  add->add_option("--format", format_name, "Force the format of every input")
+      ->check(CLI::IsMember({"jsonl", "page", "sgml"}));
+  std::string date;
+  add->add_option("--date", date,
+                  "Page format: the day of the page, YYYY-MM-DD (briefs get this day at their "
+                  "HH:MM, the article 00:00). Without it page records have no date")
+      ->type_name("YYYY-MM-DD");
+  add->add_option("--tz", add_request.read.zone,
+                  "Page format: the IANA time zone of the page's times, e.g. Europe/Madrid")
+      ->type_name("AREA/CITY")
+      ->default_str("UTC");
+  add->add_option("--source", add_request.read.source,
+                  "Source (publication) of the records: always for pages, for JSON records that "
+                  "name none; replaces \"reuters\" for SGML")
+      ->type_name("NAME");
+  add->add_option("--batch", add_request.batch_size,
+                  "Records per committed batch: an interrupted run keeps whole batches")
+      ->check(CLI::PositiveNumber)
+      ->default_val(kDefaultBatchSize);
+
+  std::vector<std::string> ids;
+  auto* remove = app.add_subcommand("delete", "Delete documents by id (exit 1 if any is missing)");
+  remove->add_option("ids", ids, "Document ids")->required()->type_name("ID");
+
+  bool stats_json = false;
+  auto* stats = app.add_subcommand(
+      "stats", "Show document count, last update, size on disk, schema version and revision");
+  stats->add_flag("--json", stats_json, "Print one JSON object");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? kExitOk : kExitFatal;
+  }
+
+  if (index_path.empty()) index_path = newsq::default_index_path();
+  if (*add) {
+    add_request.index_path = index_path;
+    if (!format_name.empty()) add_request.format = parse_format(format_name);
+    if (!date.empty()) add_request.read.date = date;
+    add_request.progress = ::isatty(STDERR_FILENO) == 1;
+    return run_add(add_request, std::cerr);
+  }
+  if (*remove) return run_delete(index_path, ids, std::cerr);
+  return run_stats(index_path, stats_json, std::cout, std::cerr);
+}

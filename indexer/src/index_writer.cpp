@@ -1,0 +1,203 @@
+#include "newsq/indexer/index_writer.hpp"
+
+#include <ctime>
+#include <filesystem>
+#include <optional>
+
+#include <xapian.h>
+
+#include "newsq/analysis.hpp"
+#include "newsq/document.hpp"
+#include "newsq/errors.hpp"
+#include "newsq/schema.hpp"
+#include "newsq/timeutil.hpp"
+
+namespace newsq::indexer {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Files whose presence marks a directory as a Xapian database (glass, chert, honey backends).
+bool looks_like_xapian_database(const fs::path& dir) {
+  for (const char* marker : {"iamglass", "iamchert", "iamhoney"})
+    if (fs::exists(dir / marker)) return true;
+  return false;
+}
+
+// Refuses to turn an unrelated, non-empty directory into an index (a mistyped --index ~/Documents
+// would otherwise get Xapian's files written into it).
+void check_target_directory(const std::string& path) {
+  std::error_code error;
+  const fs::path dir(path);
+  if (!fs::exists(dir, error)) {
+    if (dir.has_parent_path()) {
+      fs::create_directories(dir.parent_path(), error);
+      if (error)
+        throw Error(ErrorCode::io_error, "cannot create the directory " +
+                                             dir.parent_path().string() + ": " + error.message());
+    }
+    return;
+  }
+  if (fs::is_directory(dir, error) && !fs::is_empty(dir, error) && !looks_like_xapian_database(dir))
+    throw Error(ErrorCode::index_unavailable,
+                "cannot use " + path + " as an index: it is a non-empty directory that is not a " +
+                    "Xapian database");
+}
+
+std::string now_iso8601() {
+  return format_iso8601(Timestamp{static_cast<std::int64_t>(std::time(nullptr)), 0});
+}
+
+}  // namespace
+
+struct IndexWriter::Impl {
+  Impl(std::string index_path, std::size_t batch)
+      : path(std::move(index_path)),
+        batch_size(batch == 0 ? 1 : batch),
+        database(open(path)),
+        builder(analyzer, &database) {
+    check_schema();
+  }
+
+  static Xapian::WritableDatabase open(const std::string& path) {
+    check_target_directory(path);
+    try {
+      return Xapian::WritableDatabase(path, Xapian::DB_CREATE_OR_OPEN);
+    } catch (const Xapian::DatabaseLockError&) {
+      throw Error(
+          ErrorCode::index_unavailable,
+          "the index " + path + " is locked by another writer (is another newsq-index running?)");
+    } catch (const Xapian::Error& e) {
+      throw Error(ErrorCode::index_unavailable,
+                  "cannot open the index " + path + " for writing: " + e.get_description());
+    }
+  }
+
+  void check_schema() {
+    const std::string expected = std::to_string(schema::kSchemaVersion);
+    const std::string key(schema::kMetaSchemaVersion);
+    try {
+      const std::string found = database.get_metadata(key);
+      if (found.empty()) {
+        if (database.get_doccount() > 0)
+          throw Error(ErrorCode::schema_mismatch,
+                      "the index " + path + " has documents but no " + key +
+                          ": it was not written by newsq; use another --index path");
+        // A new index says its version at once, so readers never see an unversioned newsq index.
+        database.set_metadata(key, expected);
+        database.commit();
+      } else if (found != expected) {
+        throw Error(ErrorCode::schema_mismatch,
+                    "the index " + path + " has schema version " + found +
+                        " but this newsq-index writes version " + expected +
+                        ": remove the index directory and index the data again");
+      }
+    } catch (const Xapian::Error& e) {
+      throw Error(ErrorCode::index_unavailable,
+                  "cannot read the index " + path + ": " + e.get_description());
+    }
+  }
+
+  // Each batch is one Xapian transaction: it reaches the disk whole or not at all, and Xapian
+  // does not auto-commit part of it when its own flush threshold is crossed.
+  void ensure_transaction() {
+    if (!in_transaction) {
+      database.begin_transaction();
+      in_transaction = true;
+    }
+  }
+
+  void after_change() {
+    if (++pending >= batch_size) commit();
+  }
+
+  void commit() {
+    if (!in_transaction) return;
+    database.set_metadata(std::string(schema::kMetaLastUpdate), now_iso8601());
+    database.commit_transaction();
+    in_transaction = false;
+    pending = 0;
+  }
+
+  [[noreturn]] void fail(const Xapian::Error& e, const char* action) const {
+    throw Error(ErrorCode::index_unavailable,
+                std::string(action) + " the index " + path + " failed: " + e.get_description());
+  }
+
+  std::string path;
+  std::size_t batch_size;
+  Analyzer analyzer;
+  Xapian::WritableDatabase database;
+  DocumentBuilder builder;
+  std::size_t pending = 0;
+  bool in_transaction = false;
+};
+
+IndexWriter::IndexWriter(const std::string& path, std::size_t batch_size)
+    : impl_(std::make_unique<Impl>(path, batch_size)) {}
+
+IndexWriter::~IndexWriter() {
+  if (!impl_ || !impl_->in_transaction) return;
+  try {
+    impl_->database.cancel_transaction();
+  } catch (const Xapian::Error&) {
+    // Nothing to do: the uncommitted batch is lost either way, and the index stays valid.
+  }
+}
+
+IndexWriter::IndexWriter(IndexWriter&&) noexcept = default;
+IndexWriter& IndexWriter::operator=(IndexWriter&&) noexcept = default;
+
+std::string IndexWriter::add(const Article& article) {
+  std::optional<Article> with_id;
+  if (article.id.empty()) {
+    with_id = article;
+    with_id->id = derive_id(article);
+  }
+  const Article& record = with_id ? *with_id : article;
+  try {
+    Xapian::Document document = impl_->builder.build(record);
+    impl_->ensure_transaction();
+    impl_->database.replace_document(schema::id_term(record.id), document);
+    impl_->after_change();
+  } catch (const Xapian::Error& e) {
+    impl_->fail(e, "writing to");
+  }
+  return record.id;
+}
+
+bool IndexWriter::remove(const std::string& id) {
+  try {
+    const std::string term = schema::id_term(id);
+    if (!impl_->database.term_exists(term)) return false;
+    impl_->ensure_transaction();
+    impl_->database.delete_document(term);
+    impl_->after_change();
+    return true;
+  } catch (const Xapian::Error& e) {
+    impl_->fail(e, "removing from");
+  }
+}
+
+void IndexWriter::commit() {
+  try {
+    impl_->commit();
+  } catch (const Xapian::Error& e) {
+    impl_->fail(e, "committing to");
+  }
+}
+
+std::size_t IndexWriter::pending() const { return impl_->pending; }
+
+std::uint64_t IndexWriter::document_count() const {
+  try {
+    return impl_->database.get_doccount();
+  } catch (const Xapian::Error& e) {
+    impl_->fail(e, "reading");
+  }
+}
+
+const std::string& IndexWriter::path() const { return impl_->path; }
+
+}  // namespace newsq::indexer

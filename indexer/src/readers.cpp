@@ -1,0 +1,53 @@
+#include "newsq/indexer/readers.hpp"
+
+#include "newsq/errors.hpp"
+#include "text.hpp"
+
+namespace newsq::indexer {
+
+Format parse_format(std::string_view text) {
+  if (text == "jsonl") return Format::jsonl;
+  if (text == "page") return Format::page;
+  if (text == "sgml") return Format::sgml;
+  throw Error(ErrorCode::bad_parameter,
+              "unknown format '" + std::string(text) + "' (expected jsonl, page or sgml)");
+}
+
+std::string_view to_string(Format format) noexcept {
+  switch (format) {
+    case Format::jsonl:
+      return "jsonl";
+    case Format::page:
+      return "page";
+    case Format::sgml:
+      return "sgml";
+  }
+  return "jsonl";
+}
+
+std::optional<Format> format_for_path(std::string_view path) {
+  std::string name = text::ascii_lower(path);
+  if (name.ends_with(".xz")) name.resize(name.size() - 3);
+  const auto dot = name.rfind('.');
+  const auto slash = name.rfind('/');
+  if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) return std::nullopt;
+  const std::string_view extension = std::string_view(name).substr(dot + 1);
+  if (extension == "jsonl" || extension == "ndjson" || extension == "json") return Format::jsonl;
+  if (extension == "sgm" || extension == "sgml") return Format::sgml;
+  if (extension == "txt" || extension == "page") return Format::page;
+  return std::nullopt;
+}
+
+void read_records(Format format, std::istream& in, const std::string& name,
+                  const ReadOptions& options, RecordSink& sink) {
+  switch (format) {
+    case Format::jsonl:
+      return read_jsonl(in, name, options, sink);
+    case Format::page:
+      return read_page(in, name, options, sink);
+    case Format::sgml:
+      return read_sgml(in, name, options, sink);
+  }
+}
+
+}  // namespace newsq::indexer
