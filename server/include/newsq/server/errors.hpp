@@ -1,0 +1,66 @@
+// The one place where failures become HTTP statuses: the library's typed errors
+// (newsq::ErrorCode) and the HTTP parser's errors both map here, and every error response has the
+// same JSON shape, {"error":{"code":"bad_query","message":"..."}}.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/status.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <nlohmann/json.hpp>
+
+#include "newsq/errors.hpp"
+
+namespace newsq::server {
+
+namespace http = boost::beast::http;
+
+/// A failure as the client sees it: status, stable snake_case code and a human message.
+struct HttpError {
+  http::status status = http::status::internal_server_error;
+  std::string code;  ///< "bad_query", "not_found", "payload_too_large", ...
+  std::string message;
+};
+
+/// The status of a library error: bad_query and bad_parameter -> 400, not_found -> 404,
+/// index_missing, index_unavailable and schema_mismatch -> 503, everything else -> 500.
+http::status status_for(ErrorCode code) noexcept;
+
+/// A library error as the client sees it. Messages of 500s are replaced by a generic text so that
+/// internals (paths, Xapian messages) do not leak; the caller logs the original.
+HttpError http_error_from(const Error& error);
+
+/// Named HTTP-level errors that have no library ErrorCode.
+HttpError route_not_found(std::string_view path);
+HttpError method_not_allowed(std::string_view method);
+HttpError uri_too_long(std::size_t max_bytes);
+HttpError internal_error();
+HttpError server_busy();
+
+/// The error for a request the HTTP parser rejected: header_limit -> 431 (or 414 when
+/// `request_line_too_long`), body_limit -> 413, anything else -> 400 "bad_request".
+HttpError http_error_from_parse(boost::beast::error_code parse_error, bool request_line_too_long,
+                                std::size_t header_limit, std::size_t body_limit);
+
+/// {"error":{"code":..., "message":...}}.
+nlohmann::json error_body(const HttpError& error);
+
+/// The complete JSON error response, with the common headers (see add_common_headers) and, for
+/// 405, `Allow: GET, HEAD, OPTIONS`. `version` is 10 or 11.
+http::response<http::string_body> error_response(const HttpError& error, unsigned version);
+
+/// Headers every response carries: Server and X-Content-Type-Options: nosniff.
+void add_common_headers(http::response<http::string_body>& response);
+
+/// A JSON response (application/json; charset=utf-8) with the common headers, Content-Length set
+/// and `Cache-Control: no-store` (search results change as the index is updated).
+http::response<http::string_body> json_response(http::status status, const nlohmann::json& body,
+                                                unsigned version);
+
+/// The methods every route answers, for `Allow`.
+inline constexpr std::string_view kAllowedMethods = "GET, HEAD, OPTIONS";
+
+}  // namespace newsq::server

@@ -1,0 +1,64 @@
+// The asynchronous HTTP/1.1 server (Boost.Beast): a listener and one session per connection, one
+// io_context run by N threads. The server knows nothing about search: it reads requests, hands
+// each to a Handler (the Router) and writes the answer.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include "newsq/server/access_log.hpp"
+
+namespace newsq::server {
+
+namespace http = boost::beast::http;
+
+struct ServerConfig {
+  std::string host = "127.0.0.1";           ///< address to bind (IPv4 or IPv6 literal)
+  std::uint16_t port = 8080;                ///< 0 picks a free port (see Server::listen)
+  unsigned threads = 0;                     ///< 0: std::thread::hardware_concurrency()
+  std::size_t max_connections = 1024;       ///< above this, new connections get 503 and are closed
+  std::size_t header_limit = 16 * 1024;     ///< request line + headers; above: 431 (or 414)
+  std::size_t body_limit = 1024 * 1024;     ///< request body; above: 413
+  std::size_t max_target_bytes = 8 * 1024;  ///< request target; above: 414
+  std::chrono::milliseconds read_timeout{15'000};     ///< per request, idle keep-alive included
+  std::chrono::milliseconds write_timeout{15'000};    ///< per response
+  std::chrono::milliseconds shutdown_timeout{5'000};  ///< bound on finishing in-flight requests
+};
+
+/// Request in, response out; must not throw and must be safe to call from many threads.
+using Handler =
+    std::function<http::response<http::string_body>(const http::request<http::string_body>&)>;
+
+class Server {
+ public:
+  /// `log` must outlive the server. Nothing is bound until listen().
+  Server(ServerConfig config, Handler handler, AccessLog& log);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  /// Binds and listens; returns the bound port (the chosen one when the config says 0).
+  /// Throws Error(bad_parameter) for an unparsable host and Error(io_error) when it cannot bind.
+  std::uint16_t listen();
+
+  /// Serves on `threads` threads (the caller's included) until SIGINT or SIGTERM arrives or
+  /// stop() is called, then shuts down gracefully: stops accepting, closes idle connections,
+  /// lets in-flight requests finish for up to shutdown_timeout, and returns.
+  void run();
+
+  /// Starts the graceful shutdown from any thread; run() returns when it is done.
+  void stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace newsq::server

@@ -1,0 +1,33 @@
+// newsq-server wired together: the searcher pool, the router and the HTTP server. main() only
+// parses options into a ServiceConfig and calls run_service().
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "newsq/server/router.hpp"
+#include "newsq/server/server.hpp"
+
+namespace newsq::server {
+
+struct ServiceConfig {
+  std::string index_path;  ///< may not exist yet: the server answers 503 until it does
+  ServerConfig server;
+  RouterConfig router;  ///< router.max_target_bytes is taken from server.max_target_bytes
+  std::chrono::milliseconds refresh_interval{100};
+};
+
+/// Splits "127.0.0.1:8080" or "[::1]:8080" into host and port (0 allowed: any free port).
+/// Throws Error(bad_parameter) naming the text when it is not of that form.
+std::pair<std::string, std::uint16_t> parse_listen_address(std::string_view text);
+
+/// Binds, prints "newsq-server listening on http://HOST:PORT" to `out` (flushed, so a parent
+/// process can read the port chosen for port 0), serves until SIGINT/SIGTERM and returns 0 after
+/// a graceful shutdown. Access-log lines go to `log`. Throws Error(io_error) when it cannot bind.
+int run_service(const ServiceConfig& config, std::ostream& out, std::ostream& log);
+
+}  // namespace newsq::server

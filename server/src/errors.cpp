@@ -1,0 +1,103 @@
+#include "newsq/server/errors.hpp"
+
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/field.hpp>
+
+namespace newsq::server {
+
+http::status status_for(ErrorCode code) noexcept {
+  switch (code) {
+    case ErrorCode::bad_query:
+    case ErrorCode::bad_parameter:
+    case ErrorCode::bad_record:
+      return http::status::bad_request;
+    case ErrorCode::not_found:
+      return http::status::not_found;
+    case ErrorCode::index_missing:
+    case ErrorCode::index_unavailable:
+    case ErrorCode::schema_mismatch:
+      return http::status::service_unavailable;
+    case ErrorCode::io_error:
+    case ErrorCode::internal:
+      return http::status::internal_server_error;
+  }
+  return http::status::internal_server_error;
+}
+
+HttpError http_error_from(const Error& error) {
+  auto status = status_for(error.code());
+  if (status == http::status::internal_server_error) return internal_error();
+  return {status, std::string(to_string(error.code())), error.what()};
+}
+
+HttpError route_not_found(std::string_view path) {
+  return {http::status::not_found, "not_found", "no such page: " + std::string(path)};
+}
+
+HttpError method_not_allowed(std::string_view method) {
+  return {http::status::method_not_allowed, "method_not_allowed",
+          "method " + std::string(method) + " is not allowed; use " + std::string(kAllowedMethods)};
+}
+
+HttpError uri_too_long(std::size_t max_bytes) {
+  return {http::status::uri_too_long, "uri_too_long",
+          "the request target is longer than " + std::to_string(max_bytes) + " bytes"};
+}
+
+HttpError internal_error() {
+  return {http::status::internal_server_error, "internal",
+          "internal error; the server log has the details"};
+}
+
+HttpError server_busy() {
+  return {http::status::service_unavailable, "busy",
+          "too many open connections; try again shortly"};
+}
+
+HttpError http_error_from_parse(boost::beast::error_code parse_error, bool request_line_too_long,
+                                std::size_t header_limit, std::size_t body_limit) {
+  if (parse_error == http::error::header_limit) {
+    if (request_line_too_long)
+      return {http::status::uri_too_long, "uri_too_long",
+              "the request line is longer than the header limit of " +
+                  std::to_string(header_limit) + " bytes"};
+    return {http::status::request_header_fields_too_large, "header_too_large",
+            "the request headers exceed " + std::to_string(header_limit) + " bytes"};
+  }
+  if (parse_error == http::error::body_limit) {
+    return {http::status::payload_too_large, "payload_too_large",
+            "the request body exceeds " + std::to_string(body_limit) + " bytes"};
+  }
+  return {http::status::bad_request, "bad_request",
+          "malformed HTTP request: " + parse_error.message()};
+}
+
+nlohmann::json error_body(const HttpError& error) {
+  return {{"error", {{"code", error.code}, {"message", error.message}}}};
+}
+
+void add_common_headers(http::response<http::string_body>& response) {
+  response.set(http::field::server, "newsq");
+  response.set("X-Content-Type-Options", "nosniff");
+}
+
+http::response<http::string_body> json_response(http::status status, const nlohmann::json& body,
+                                                unsigned version) {
+  http::response<http::string_body> response{status, version};
+  add_common_headers(response);
+  response.set(http::field::content_type, "application/json; charset=utf-8");
+  response.set(http::field::cache_control, "no-store");
+  // Invalid UTF-8 from an index must not turn an answer into a 500: replace it.
+  response.body() = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  response.prepare_payload();
+  return response;
+}
+
+http::response<http::string_body> error_response(const HttpError& error, unsigned version) {
+  auto response = json_response(error.status, error_body(error), version);
+  if (error.status == http::status::method_not_allowed)
+    response.set(http::field::allow, kAllowedMethods);
+  return response;
+}
+
+}  // namespace newsq::server

@@ -1,0 +1,363 @@
+#include "newsq/server/server.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include "newsq/errors.hpp"
+#include "newsq/server/errors.hpp"
+
+namespace newsq::server {
+
+namespace beast = boost::beast;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+class Session;
+
+/// What every session shares with the server; held by shared_ptr so that sessions destroyed
+/// late (by the io_context's destructor) still find it.
+struct SessionContext {
+  SessionContext(ServerConfig config_in, Handler handler_in, AccessLog& log_in)
+      : config(std::move(config_in)), handler(std::move(handler_in)), log(log_in) {}
+
+  const ServerConfig config;
+  const Handler handler;
+  AccessLog& log;
+  std::atomic<bool> stopping{false};
+
+  std::mutex mutex;
+  std::unordered_map<const Session*, std::weak_ptr<Session>> sessions;  ///< open connections
+
+  std::size_t open_connections() {
+    std::lock_guard lock(mutex);
+    return sessions.size();
+  }
+};
+
+bool is_parse_error(const beast::error_code& error) {
+  return error.category() ==
+         beast::http::make_error_code(beast::http::error::header_limit).category();
+}
+
+std::uint64_t micros_since(Clock::time_point start) {
+  return static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start).count());
+}
+
+/// One connection: read a request, hand it to the handler, write the answer, repeat while the
+/// connection is kept alive. Every handler of a session runs on the session's strand.
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, std::shared_ptr<SessionContext> context)
+      : stream_(std::move(socket)), context_(std::move(context)) {}
+
+  ~Session() {
+    std::lock_guard lock(context_->mutex);
+    context_->sessions.erase(this);
+  }
+
+  /// Registers the connection and starts reading.
+  void start() {
+    {
+      std::lock_guard lock(context_->mutex);
+      context_->sessions.emplace(this, weak_from_this());
+    }
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read_request(); });
+  }
+
+  /// Answers 503 without reading and closes: the server is at its connection cap.
+  void reject() {
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+      self->request_started_ = Clock::now();
+      self->linger_ = true;
+      self->send(error_response(server_busy(), 11), true);
+    });
+  }
+
+  /// Called from the shutdown path on any thread: close when idle, else finish the request.
+  void notify_shutdown() {
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+      if (!self->reading_) return;  // writing: on_write() sees `stopping` and closes
+      if (self->buffer_.size() == 0 && !(self->parser_ && self->parser_->got_some())) {
+        self->close();  // idle keep-alive connection: nothing in flight
+      } else {
+        self->stream_.expires_after(self->context_->config.shutdown_timeout);
+      }
+    });
+  }
+
+ private:
+  void read_request() {
+    if (context_->stopping) return close();
+    // A fresh parser per request: limits apply to each message, not to the connection.
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(
+        std::min<std::size_t>(context_->config.header_limit, UINT32_MAX)));
+    parser_->body_limit(context_->config.body_limit);
+    reading_ = true;
+    stream_.expires_after(context_->config.read_timeout);
+    beast::http::async_read(stream_, buffer_, *parser_,
+                            [self = shared_from_this()](beast::error_code error, std::size_t) {
+                              self->on_read(error);
+                            });
+  }
+
+  void on_read(beast::error_code error) {
+    reading_ = false;
+    request_started_ = Clock::now();
+    if (error) {
+      if (!is_parse_error(error) || error == beast::http::error::end_of_stream ||
+          error == beast::http::error::partial_message)
+        return close();  // the peer went away, timed out or was cancelled: nobody to answer
+      // The parser does not consume an incomplete header, so the buffer still starts with the
+      // request line: if no line end fits in the limit, it is the URL that is too long.
+      std::string_view received(static_cast<const char*>(buffer_.data().data()), buffer_.size());
+      auto line_end = received.find('\n');
+      bool line_too_long =
+          line_end == std::string_view::npos || line_end > context_->config.max_target_bytes;
+      method_ = "-";
+      target_ = "-";
+      linger_ = true;
+      return send(
+          error_response(http_error_from_parse(error, line_too_long, context_->config.header_limit,
+                                               context_->config.body_limit),
+                         11),
+          true);
+    }
+    auto request = parser_->release();
+    method_ = std::string(request.method_string());
+    target_ = std::string(request.target());
+    auto response = context_->handler(request);
+    bool keep_alive = request.keep_alive() && !context_->stopping;
+    send(std::move(response), !keep_alive);
+  }
+
+  void send(http::response<http::string_body> response, bool close_after) {
+    response.keep_alive(!close_after);
+    response_.emplace(std::move(response));
+    stream_.expires_after(context_->config.write_timeout);
+    beast::http::async_write(
+        stream_, *response_,
+        [self = shared_from_this()](beast::error_code error, std::size_t bytes) {
+          self->on_write(error, bytes);
+        });
+  }
+
+  void on_write(beast::error_code error, std::size_t bytes) {
+    context_->log.write(
+        {method_, target_, response_->result_int(), bytes, micros_since(request_started_)});
+    // Keep-alive is decided now that the answer is out: the server may have started stopping
+    // while it was written.
+    bool close_now = error || response_->need_eof() || context_->stopping;
+    response_.reset();
+    if (!error && linger_) return linger_close();
+    if (close_now) return close();
+    read_request();
+  }
+
+  /// Closes after an error answer while the client may still be sending (an oversized body):
+  /// closing with unread data would reset the connection and could destroy the answer before
+  /// the client reads it, so stop sending, discard input for a bounded time, then close.
+  void linger_close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(std::chrono::seconds(2));
+    drain(0);
+  }
+
+  void drain(std::size_t discarded) {
+    static constexpr std::size_t kMaxDiscard = 16 * 1024 * 1024;
+    buffer_.consume(buffer_.size());
+    stream_.async_read_some(
+        buffer_.prepare(64 * 1024),
+        [self = shared_from_this(), discarded](beast::error_code error, std::size_t bytes) {
+          if (error || discarded + bytes > kMaxDiscard) return self->close();
+          self->drain(discarded + bytes);
+        });
+  }
+
+  void close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.socket().close(ignored);
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::shared_ptr<SessionContext> context_;
+  std::optional<beast::http::request_parser<http::string_body>> parser_;
+  std::optional<http::response<http::string_body>> response_;
+  bool reading_ = false;
+  bool linger_ = false;  ///< close with linger_close() after this response
+  Clock::time_point request_started_;
+  std::string method_;
+  std::string target_;
+};
+
+}  // namespace
+
+struct Server::Impl {
+  Impl(ServerConfig config, Handler handler, AccessLog& log)
+      : context(std::make_shared<SessionContext>(std::move(config), std::move(handler), log)),
+        acceptor(net::make_strand(io)),
+        signals(io, SIGINT, SIGTERM),
+        shutdown_timer(io),
+        retry_timer(acceptor.get_executor()) {}
+
+  std::shared_ptr<SessionContext> context;
+  net::io_context io;
+  tcp::acceptor acceptor;
+  net::signal_set signals;
+  net::steady_timer shutdown_timer;
+  net::steady_timer retry_timer;
+  Clock::time_point shutdown_deadline;
+  bool listening = false;
+
+  const ServerConfig& config() const { return context->config; }
+
+  void accept() {
+    acceptor.async_accept(net::make_strand(io),
+                          [this](beast::error_code error, tcp::socket socket) {
+                            if (error == net::error::operation_aborted || context->stopping) return;
+                            if (error) {
+                              // Typically out of file descriptors: back off briefly instead of
+                              // spinning.
+                              context->log.note("accept failed: " + error.message());
+                              retry_timer.expires_after(std::chrono::milliseconds(50));
+                              retry_timer.async_wait([this](beast::error_code wait_error) {
+                                if (!wait_error) accept();
+                              });
+                              return;
+                            }
+                            beast::error_code ignored;
+                            socket.set_option(tcp::no_delay(true), ignored);
+                            auto session = std::make_shared<Session>(std::move(socket), context);
+                            if (context->open_connections() >= config().max_connections)
+                              session->reject();
+                            else
+                              session->start();
+                            accept();
+                          });
+  }
+
+  void wait_for_signal() {
+    signals.async_wait([this](beast::error_code error, int) {
+      if (error) return;
+      if (context->stopping) {
+        // A second signal: the operator does not want to wait.
+        context->log.note("second signal, stopping now");
+        io.stop();
+        return;
+      }
+      begin_shutdown();
+      wait_for_signal();
+    });
+  }
+
+  void begin_shutdown() {
+    if (context->stopping.exchange(true)) return;
+    context->log.note("shutting down");
+    net::dispatch(acceptor.get_executor(), [this] {
+      beast::error_code ignored;
+      acceptor.close(ignored);
+      retry_timer.cancel();
+    });
+    std::vector<std::shared_ptr<Session>> open;
+    {
+      std::lock_guard lock(context->mutex);
+      for (auto& [key, weak] : context->sessions)
+        if (auto session = weak.lock()) open.push_back(std::move(session));
+    }
+    for (auto& session : open) session->notify_shutdown();
+    shutdown_deadline = Clock::now() + config().shutdown_timeout;
+    poll_shutdown();
+  }
+
+  /// Stops the io_context once every connection is closed or the time is up.
+  void poll_shutdown() {
+    if (context->open_connections() == 0 || Clock::now() >= shutdown_deadline) {
+      signals.cancel();
+      io.stop();
+      return;
+    }
+    shutdown_timer.expires_after(std::chrono::milliseconds(10));
+    shutdown_timer.async_wait([this](beast::error_code error) {
+      if (!error) poll_shutdown();
+    });
+  }
+};
+
+Server::Server(ServerConfig config, Handler handler, AccessLog& log)
+    : impl_(std::make_unique<Impl>(std::move(config), std::move(handler), log)) {}
+
+Server::~Server() = default;
+
+std::uint16_t Server::listen() {
+  auto& config = impl_->config();
+  beast::error_code error;
+  auto address = net::ip::make_address(config.host, error);
+  if (error) throw Error(ErrorCode::bad_parameter, "not an IP address: " + config.host);
+  tcp::endpoint endpoint(address, config.port);
+  auto& acceptor = impl_->acceptor;
+  auto fail = [&](std::string_view what) {
+    throw Error(ErrorCode::io_error, "cannot " + std::string(what) + " " + config.host + ":" +
+                                         std::to_string(config.port) + ": " + error.message());
+  };
+  if (acceptor.open(endpoint.protocol(), error)) fail("open a socket for");
+  if (acceptor.set_option(net::socket_base::reuse_address(true), error)) fail("configure");
+  if (acceptor.bind(endpoint, error)) fail("bind");
+  if (acceptor.listen(net::socket_base::max_listen_connections, error)) fail("listen on");
+  impl_->listening = true;
+  return acceptor.local_endpoint().port();
+}
+
+void Server::run() {
+  if (!impl_->listening) listen();
+  impl_->accept();
+  impl_->wait_for_signal();
+  unsigned threads = impl_->config().threads;
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  auto work = [this] {
+    for (;;) {
+      try {
+        impl_->io.run();
+        return;
+      } catch (const std::exception& error) {
+        // Handlers do not throw by design; if one does, log it and keep serving.
+        impl_->context->log.note(std::string("unexpected exception: ") + error.what());
+      }
+    }
+  };
+  std::vector<std::jthread> pool;
+  pool.reserve(threads - 1);
+  for (unsigned i = 1; i < threads; ++i) pool.emplace_back(work);
+  work();
+}
+
+void Server::stop() {
+  net::post(impl_->io, [impl = impl_.get()] { impl->begin_shutdown(); });
+}
+
+}  // namespace newsq::server
