@@ -36,6 +36,7 @@ nlohmann::json to_json(const SearchResult& result) {
       {"hits", std::move(hits)},
       {"facets", std::move(facets)},
       {"suggestion", result.suggestion ? nlohmann::json(*result.suggestion) : nullptr},
+      {"corrected", result.corrected},
   };
 }
 
@@ -72,6 +73,7 @@ SearchResult search_result_from_json(const nlohmann::json& json) {
     }
     if (json.contains("suggestion") && json["suggestion"].is_string())
       result.suggestion = json["suggestion"].get<std::string>();
+    result.corrected = json.value("corrected", false);
     return result;
   } catch (const nlohmann::json::exception& error) {
     throw Error(ErrorCode::bad_parameter,

@@ -145,12 +145,30 @@ struct Searcher::Impl {
     return Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end());
   }
 
+  // The typed query, before any fallback: parsed with every word required (match=all) or any.
+  struct Attempt {
+    Xapian::MSet mset;
+    ListValueCountSpy topic_spy{schema::kSlotTopics};
+    Xapian::ValueCountMatchSpy day_spy{schema::kSlotDay};
+  };
+
+  void execute(const SearchRequest& request, const Xapian::Query& text, const Xapian::Query& filter,
+               Xapian::doccount check_at_least, Attempt& attempt) {
+    const Xapian::Query full =
+        filter.empty() ? text : Xapian::Query(Xapian::Query::OP_FILTER, text, filter);
+    Xapian::Enquire enquire(db);
+    enquire.set_query(full);
+    if (request.sort == SortOrder::date)
+      enquire.set_sort_by_value_then_relevance(schema::kSlotPublished, true);
+    if (request.facet_topics) enquire.add_matchspy(&attempt.topic_spy);
+    if (request.facet_date) enquire.add_matchspy(&attempt.day_spy);
+    attempt.mset = enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
+                                    static_cast<Xapian::doccount>(request.limit), check_at_least);
+  }
+
   SearchResult run(const SearchRequest& request) {
     const Xapian::Stem stemmer = Analyzer::stemmer_for(request.lang);
     const std::string folded = analyzer.fold(request.query);
-    const unsigned flags = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_WILDCARD |
-                           Xapian::QueryParser::FLAG_SPELLING_CORRECTION |
-                           Xapian::QueryParser::FLAG_CJK_NGRAM;
     const Xapian::Query filter = filters(request);
 
     SearchResult result;
@@ -158,17 +176,10 @@ struct Searcher::Impl {
     result.facet_topics = request.facet_topics;
     result.facet_date = request.facet_date.has_value();
 
-    auto text_query = [&](Xapian::Query::op op, std::string* corrected) {
-      if (blank(folded)) return Xapian::Query::MatchAll;
-      auto qp = parser(stemmer, op);
-      Xapian::Query parsed = qp.parse_query(folded, flags);
-      if (corrected) *corrected = qp.get_corrected_query_string();
-      return parsed;
-    };
-    std::string corrected;
-    const Xapian::Query::op first_op =
+    const Xapian::Query::op typed_op =
         request.match == MatchMode::all ? Xapian::Query::OP_AND : Xapian::Query::OP_OR;
-    Xapian::Query query = text_query(first_op, &corrected);
+    std::string corrected;
+    Xapian::Query query = text_query(folded, stemmer, typed_op, &corrected);
     if (!corrected.empty() && corrected != folded) result.suggestion = corrected;
 
     Xapian::doccount check_at_least = static_cast<Xapian::doccount>(request.offset + request.limit);
@@ -177,60 +188,101 @@ struct Searcher::Impl {
     else if (request.facet_topics || request.facet_date)
       check_at_least = std::max(check_at_least, kFacetSampleSize);
 
-    for (int pass = 0; pass < 2; ++pass) {
-      const Xapian::Query full =
-          filter.empty() ? query : Xapian::Query(Xapian::Query::OP_FILTER, query, filter);
-      Xapian::Enquire enquire(db);
-      enquire.set_query(full);
-      if (request.sort == SortOrder::date)
-        enquire.set_sort_by_value_then_relevance(schema::kSlotPublished, true);
-      ListValueCountSpy topic_spy(schema::kSlotTopics);
-      Xapian::ValueCountMatchSpy day_spy(schema::kSlotDay);
-      if (request.facet_topics) enquire.add_matchspy(&topic_spy);
-      if (request.facet_date) enquire.add_matchspy(&day_spy);
-      Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
-                                           static_cast<Xapian::doccount>(request.limit),
-                                           check_at_least);
-
-      // "All words" found nothing: fall back to any word, ranked, rather than an empty page.
-      if (pass == 0 && mset.get_matches_upper_bound() == 0 && request.match == MatchMode::all &&
-          !blank(folded) && std::distance(query.get_unique_terms_begin(),
-                                          query.get_unique_terms_end()) > 1) {
-        Xapian::Query relaxed = text_query(Xapian::Query::OP_OR, nullptr);
-        if (relaxed.serialise() != query.serialise()) {
+    auto attempt = std::make_unique<Attempt>();
+    execute(request, query, filter, check_at_least, *attempt);
+    // Nothing matched as typed: first the spelling correction ("tartus" -> "tartous"), then any
+    // of the words rather than all of them. Both are what a reader means far more often than an
+    // empty page; the result says which happened.
+    if (attempt->mset.get_matches_upper_bound() == 0 && !blank(folded)) {
+      std::string text = folded;
+      if (result.suggestion) {
+        auto retry = std::make_unique<Attempt>();
+        Xapian::Query fixed = text_query(*result.suggestion, stemmer, typed_op, nullptr);
+        execute(request, fixed, filter, check_at_least, *retry);
+        if (retry->mset.get_matches_upper_bound() > 0) {
+          result.corrected = true;
+          query = fixed;
+          attempt = std::move(retry);
+        } else {
+          text = *result.suggestion;
+        }
+      }
+      if (!result.corrected && request.match == MatchMode::all &&
+          std::distance(query.get_unique_terms_begin(), query.get_unique_terms_end()) > 1) {
+        auto retry = std::make_unique<Attempt>();
+        Xapian::Query relaxed = text_query(text, stemmer, Xapian::Query::OP_OR, nullptr);
+        execute(request, relaxed, filter, check_at_least, *retry);
+        if (retry->mset.get_matches_upper_bound() > 0) {
+          result.corrected = text != folded;
           query = relaxed;
-          continue;
+          attempt = std::move(retry);
         }
       }
+    }
 
-      result.total = mset.get_matches_estimated();
-      result.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
-      if (request.facet_topics) result.topic_facets = topic_spy.top(request.facet_size);
-      if (request.facet_date) result.date_facets = date_histogram(day_spy, *request.facet_date);
+    const Xapian::MSet& mset = attempt->mset;
+    result.total = mset.get_matches_estimated();
+    result.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
+    if (request.facet_topics) result.topic_facets = attempt->topic_spy.top(request.facet_size);
+    if (request.facet_date) result.date_facets = date_histogram(attempt->day_spy, *request.facet_date);
 
-      const QueryWords words = query_words(query);
-      for (auto it = mset.begin(); it != mset.end(); ++it) {
-        const Article article = article_from_document(it.get_document());
-        Hit hit;
-        hit.id = article.id;
-        hit.title = article.display_title();
-        hit.url = article.url;
-        hit.published = article.published;
-        hit.topics = article.topics;
-        hit.source = article.source;
-        hit.kind = article.kind;
-        hit.score = it.get_weight();
-        if (request.snippets) {
-          const std::string& text = !article.body.empty()      ? article.body
-                                    : !article.summary.empty() ? article.summary
-                                                               : article.title;
-          hit.snippet = make_snippet(text, words, analyzer, stemmer);
-        }
-        result.hits.push_back(std::move(hit));
+    const QueryWords words = query_words(query);
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+      const Article article = article_from_document(it.get_document());
+      Hit hit;
+      hit.id = article.id;
+      hit.title = article.display_title();
+      hit.url = article.url;
+      hit.published = article.published;
+      hit.topics = article.topics;
+      hit.source = article.source;
+      hit.kind = article.kind;
+      hit.score = it.get_weight();
+      if (request.snippets) {
+        const std::string& text = !article.body.empty()      ? article.body
+                                  : !article.summary.empty() ? article.summary
+                                                             : article.title;
+        hit.snippet = make_snippet(text, words, analyzer, stemmer);
       }
-      break;
+      result.hits.push_back(std::move(hit));
     }
     return result;
+  }
+
+  // Parses folded query text. A plain run of words ("Tartous naval base", "New York") also gets
+  // the same words as a phrase, as an optional part: stories that have them side by side rank
+  // above stories that merely have them all (BM25 alone knows nothing of word order).
+  Xapian::Query text_query(const std::string& text, const Xapian::Stem& stemmer,
+                           Xapian::Query::op op, std::string* corrected) {
+    if (blank(text)) return Xapian::Query::MatchAll;
+    constexpr unsigned kFlags =
+        Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_WILDCARD |
+        Xapian::QueryParser::FLAG_SPELLING_CORRECTION | Xapian::QueryParser::FLAG_CJK_NGRAM;
+    auto qp = parser(stemmer, op);
+    Xapian::Query parsed = qp.parse_query(text, kFlags);
+    if (corrected) *corrected = qp.get_corrected_query_string();
+    if (!is_plain_words(text)) return parsed;
+    auto phrase_parser = parser(stemmer, op);
+    Xapian::Query phrase = phrase_parser.parse_query(
+        "\"" + text + "\"", Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_CJK_NGRAM);
+    if (phrase.get_type() != Xapian::Query::OP_PHRASE) return parsed;
+    return Xapian::Query(Xapian::Query::OP_AND_MAYBE, parsed, phrase);
+  }
+
+  // Words only: no quotes, brackets, field prefixes, wildcards, +/- or upper-case operators.
+  static bool is_plain_words(std::string_view text) {
+    if (text.find_first_of("\"():*+-") != std::string_view::npos) return false;
+    std::size_t start = 0, words = 0;
+    while (start < text.size()) {
+      const std::size_t end = std::min(text.find(' ', start), text.size());
+      const std::string_view word = text.substr(start, end - start);
+      if (word == "AND" || word == "OR" || word == "NOT" || word == "XOR" || word == "NEAR" ||
+          word == "ADJ")
+        return false;
+      if (!word.empty()) ++words;
+      start = end + 1;
+    }
+    return words >= 2;
   }
 };
 

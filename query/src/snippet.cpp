@@ -159,7 +159,9 @@ std::string make_snippet(std::string_view text, const QueryWords& words, const A
   std::size_t begin = tokens[best_first].begin;
   std::size_t end = tokens[best_last].end;
   if (best_first <= 2) begin = 0;
-  // Extend to the end of the sentence's punctuation if it fits.
+  // After the last word only punctuation is left: show it rather than an ellipsis.
+  if (best_last + 1 == tokens.size() && text.size() - end <= 16) end = text.size();
+  // Otherwise extend over the sentence's closing punctuation.
   while (end < text.size() && end - begin < max_bytes &&
          (text[end] == '.' || text[end] == '"' || text[end] == ')' || text[end] == '!' ||
           text[end] == '?'))

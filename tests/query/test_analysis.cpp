@@ -13,7 +13,7 @@ TEST_CASE("fold leaves ASCII text as it is", "[analysis]") {
 TEST_CASE("fold removes accents from Latin, Greek and Cyrillic letters, keeping case",
           "[analysis]") {
   Analyzer analyzer;
-  CHECK(analyzer.fold("Tartús") == "Tartous");
+  CHECK(analyzer.fold("Tartús") == "Tartus");
   CHECK(analyzer.fold("Peskóv") == "Peskov");
   CHECK(analyzer.fold("ÉCONOMIE Société") == "ECONOMIE Societe");
   CHECK(analyzer.fold("Łódź Øresund straße") == "Lodz Oresund strasse");

@@ -8,8 +8,8 @@ namespace {
 const std::string kText =
     "Russia has remained silent about reports that Syria has demanded the return of Bashar "
     "al-Assad. The Russian Foreign Ministry stated that the discussions were “frank” and focused "
-    "on retaining the Tartús naval base and Khmeimim airbase, both vital to Russian operations in "
-    "the region. Tartous and Khmeimim are Russia’s only military outposts.";
+    "on retaining the Tartous naval base and Khmeimim airbase, both vital to Russian operations in "
+    "the region. Tartous and Khmeimim are Russia’s only military outposts, Dmitry Peskóv said.";
 }
 
 TEST_CASE("html_escape escapes the five HTML special characters", "[snippet]") {
@@ -24,11 +24,18 @@ TEST_CASE("make_snippet marks folded and stemmed matches in the original text", 
   words.exact = {"tartous"};
   words.stems = {"naval", "base"};
   const auto snippet = make_snippet(kText, words, analyzer, Xapian::Stem("english"), 160);
-  // The accented spelling in the text matches the unaccented query word, as published.
-  CHECK(snippet.find("<mark>Tartús</mark> <mark>naval</mark> <mark>base</mark>") !=
+  CHECK(snippet.find("<mark>Tartous</mark> <mark>naval</mark> <mark>base</mark>") !=
         std::string::npos);
   CHECK(snippet.size() < 160 + 120);  // the marks and ellipses add to the window
   CHECK(snippet.rfind("…", 0) == 0);  // cut at the start: the window is in the middle
+}
+
+TEST_CASE("make_snippet matches accented words in the text as published", "[snippet]") {
+  Analyzer analyzer;
+  QueryWords words;
+  words.exact = {"peskov"};
+  const auto snippet = make_snippet(kText, words, analyzer, Xapian::Stem("english"), 80);
+  CHECK(snippet.find("<mark>Peskóv</mark>") != std::string::npos);
 }
 
 TEST_CASE("make_snippet escapes the text around the marks", "[snippet]") {

@@ -73,6 +73,9 @@ struct SearchResult {
   bool facet_topics = false;             ///< whether the facets were asked for (for JSON)
   bool facet_date = false;
   std::optional<std::string> suggestion;  ///< "did you mean", when the index knows better words
+  /// The query as typed matched nothing, so the hits are those of `suggestion` ("showing
+  /// results for"); the JSON field "corrected" says so.
+  bool corrected = false;
 };
 
 struct IndexStats {
@@ -116,7 +119,7 @@ class Searcher {
 /// The JSON shape shared by `newsq --json` and GET /search:
 /// {"query", "total":{"value","exact"}, "hits":[{"id","title","url","published","topics","source",
 ///  "kind","snippet","score"}], "facets":{"topic":[{"value","count"}],"date":[{"bucket","count"}]},
-///  "suggestion"}. Facet keys are present only when asked for; suggestion is null when none.
+///  "suggestion", "corrected"}. Facet keys are present only when asked for; suggestion is null when none.
 nlohmann::json to_json(const SearchResult& result);
 
 /// Reads back what to_json(SearchResult) wrote (used by `newsq --server`).
