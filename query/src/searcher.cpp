@@ -257,7 +257,8 @@ struct Searcher::Impl {
     if (blank(text)) return Xapian::Query::MatchAll;
     constexpr unsigned kFlags =
         Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_WILDCARD |
-        Xapian::QueryParser::FLAG_SPELLING_CORRECTION | Xapian::QueryParser::FLAG_CJK_NGRAM;
+        Xapian::QueryParser::FLAG_SPELLING_CORRECTION | Xapian::QueryParser::FLAG_CJK_NGRAM |
+        Xapian::QueryParser::FLAG_AUTO_SYNONYMS | Xapian::QueryParser::FLAG_AUTO_MULTIWORD_SYNONYMS;
     auto qp = parser(stemmer, op);
     Xapian::Query parsed = qp.parse_query(text, kFlags);
     if (corrected) *corrected = qp.get_corrected_query_string();

@@ -8,7 +8,7 @@
 using namespace newsq::test;
 
 namespace {
-CommandResult newsq(const std::string& args) {
+CommandResult run_newsq(const std::string& args) {
   const auto binary = binary_dir() / "query" / "newsq";
   return run_command(shell_quote(binary.string()) + " --index " +
                      shell_quote(seed_index_path().string()) + " " + args);
@@ -16,7 +16,7 @@ CommandResult newsq(const std::string& args) {
 }  // namespace
 
 TEST_CASE("newsq prints ranked hits and exits 0", "[cli]") {
-  const auto result = newsq("Tartous naval base");
+  const auto result = run_newsq("Tartous naval base");
   CHECK(result.exit_code == 0);
   CHECK(result.out.find("1. Russia's silence on Syrian demand regarding military bases") !=
         std::string::npos);
@@ -26,27 +26,27 @@ TEST_CASE("newsq prints ranked hits and exits 0", "[cli]") {
 }
 
 TEST_CASE("newsq finds accented spellings", "[cli]") {
-  const auto result = newsq("Tartús");
+  const auto result = run_newsq("Tartús");
   CHECK(result.exit_code == 0);
   CHECK(result.out.find("Russia's silence on Syrian demand") != std::string::npos);
 }
 
 TEST_CASE("newsq exits 1 when nothing matches", "[cli]") {
-  const auto result = newsq("xylophonist");
+  const auto result = run_newsq("xylophonist");
   CHECK(result.exit_code == 1);
   CHECK(result.out.find("0 results") != std::string::npos);
 }
 
 TEST_CASE("newsq exits 2 on bad usage with a message", "[cli]") {
-  auto result = newsq("--sort random Syria");
+  auto result = run_newsq("--sort random Syria");
   CHECK(result.exit_code == 2);
   CHECK(result.err.find("random") != std::string::npos);
-  result = newsq("--from yesterday Syria");
+  result = run_newsq("--from yesterday Syria");
   CHECK(result.exit_code == 2);
   CHECK(result.err.find("yesterday") != std::string::npos);
-  result = newsq("--no-such-option");
+  result = run_newsq("--no-such-option");
   CHECK(result.exit_code == 2);
-  result = newsq("--limit 1000 Syria");
+  result = run_newsq("--limit 1000 Syria");
   CHECK(result.exit_code == 2);
 }
 
@@ -60,7 +60,7 @@ TEST_CASE("newsq exits 3 when the index is missing", "[cli]") {
 }
 
 TEST_CASE("newsq --json prints the API's shape", "[cli]") {
-  const auto result = newsq("--json --facets topic,date:day --kind brief Spain");
+  const auto result = run_newsq("--json --facets topic,date:day --kind brief Spain");
   REQUIRE(result.exit_code == 0);
   const auto json = nlohmann::json::parse(result.out);
   CHECK(json["query"] == "Spain");
@@ -79,7 +79,7 @@ TEST_CASE("newsq --json prints the API's shape", "[cli]") {
 }
 
 TEST_CASE("newsq --help documents every option and the exit codes", "[cli]") {
-  const auto result = newsq("--help");
+  const auto result = run_newsq("--help");
   CHECK(result.exit_code == 0);
   for (const char* option : {"--index", "--server", "--json", "--limit", "--offset", "--from",
                              "--to", "--topic", "--source", "--kind", "--sort", "--facets",
