@@ -124,7 +124,7 @@ ProgressLine::ProgressLine(std::ostream& out, std::chrono::milliseconds interval
 
 void ProgressLine::update(const IngestProgress& progress) {
   const auto now = std::chrono::steady_clock::now();
-  if (now - last_draw_ < interval_) return;
+  if (last_draw_ && now - *last_draw_ < interval_) return;
   last_draw_ = now;
   shown_ = true;
   // \r returns to the start of the line and ESC[K erases what a longer earlier line left.

@@ -99,7 +99,7 @@ class ProgressLine {
  private:
   std::ostream& out_;
   std::chrono::milliseconds interval_;
-  std::chrono::steady_clock::time_point last_draw_{};  ///< the clock's epoch: draw at once
+  std::optional<std::chrono::steady_clock::time_point> last_draw_;  ///< none: draw at once
   bool shown_ = false;
 };
 
