@@ -294,86 +294,73 @@ const CorpusReading& corpus() {
 
 }  // namespace
 
-TEST_CASE("Reuters corpus: every record is read or reported", "[sgml][reuters]") {
+// One test case, so that the corpus is read once (ctest runs each test case in its own process).
+TEST_CASE("Reuters corpus read from the shared folder", "[sgml][reuters]") {
   if (reuters_files().size() != 22) {
     WARN("../shared/corpus/reuters21578 is absent: skipping");
     return;
   }
-  const auto& reading = corpus();
-  const auto& sink = reading.sink;
-  CHECK(reading.raw_records == 21578);
-  CHECK(sink.records.size() + sink.errors() == 21578);
+  SECTION("every record is read or reported") {
+    const auto& reading = corpus();
+    const auto& sink = reading.sink;
+    CHECK(reading.raw_records == 21578);
+    CHECK(sink.records.size() + sink.errors() == 21578);
 
-  // The one rejected record is NEWID 12793 (reut2-012.sgm): its TEXT is empty.
-  REQUIRE(sink.errors() == 1);
-  for (const auto& problem : sink.problems) INFO(format_problem(problem));
-  const auto rejected = std::find_if(sink.problems.begin(), sink.problems.end(),
-                                     [](const auto& p) { return p.severity == Severity::error; });
-  CHECK(rejected->file.ends_with("reut2-012.sgm.xz"));
-  CHECK(rejected->line == 25983);
-  CHECK(rejected->message == "the record has neither title nor text");
-  CHECK(sink.records.size() == 21577);
+    // The one rejected record is NEWID 12793 (reut2-012.sgm): its TEXT is empty.
+    REQUIRE(sink.errors() == 1);
+    const auto rejected = std::find_if(sink.problems.begin(), sink.problems.end(),
+                                       [](const auto& p) { return p.severity == Severity::error; });
+    CHECK(rejected->file.ends_with("reut2-012.sgm.xz"));
+    CHECK(rejected->line == 25983);
+    CHECK(rejected->message == "the record has neither title nor text");
+    CHECK(sink.records.size() == 21577);
 
-  std::set<std::string> ids;
-  for (const auto& record : sink.records) ids.insert(record.article.id);
-  CHECK(ids.size() == sink.records.size());
-  CHECK(ids.count("reuters-1"));
-  CHECK(ids.count("reuters-21578"));
-  CHECK_FALSE(ids.count("reuters-12793"));
-}
-
-TEST_CASE("Reuters corpus: the two warnings are in reut2-017", "[sgml][reuters]") {
-  if (reuters_files().size() != 22) {
-    WARN("../shared/corpus/reuters21578 is absent: skipping");
-    return;
+    std::set<std::string> ids;
+    for (const auto& record : sink.records) ids.insert(record.article.id);
+    CHECK(ids.size() == sink.records.size());
+    CHECK(ids.count("reuters-1"));
+    CHECK(ids.count("reuters-21578"));
+    CHECK_FALSE(ids.count("reuters-12793"));
   }
-  const auto& sink = corpus().sink;
-  REQUIRE(sink.warnings() == 2);
-  std::vector<std::string> warnings;
-  for (const auto& problem : sink.problems)
-    if (problem.severity == Severity::warning) warnings.push_back(format_problem(problem));
-  CHECK(std::count_if(warnings.begin(), warnings.end(), [](const std::string& w) {
-          return w.find("reut2-017.sgm.xz:35578: warning: invalid UTF-8 replaced") !=
-                 std::string::npos;
-        }) == 1);
-  CHECK(std::count_if(warnings.begin(), warnings.end(), [](const std::string& w) {
-          return w.find("reut2-017.sgm.xz:6654: warning: unparseable DATE") != std::string::npos;
-        }) == 1);
-  std::size_t undated = 0;
-  for (const auto& record : sink.records) undated += record.article.published ? 0 : 1;
-  CHECK(undated == 1);
-}
-
-TEST_CASE("Reuters corpus: topic counts equal those of the raw text", "[sgml][reuters]") {
-  if (reuters_files().size() != 22) {
-    WARN("../shared/corpus/reuters21578 is absent: skipping");
-    return;
+  SECTION("the two warnings are in reut2-017") {
+    const auto& sink = corpus().sink;
+    REQUIRE(sink.warnings() == 2);
+    std::vector<std::string> warnings;
+    for (const auto& problem : sink.problems)
+      if (problem.severity == Severity::warning) warnings.push_back(format_problem(problem));
+    CHECK(std::count_if(warnings.begin(), warnings.end(), [](const std::string& w) {
+            return w.find("reut2-017.sgm.xz:35578: warning: invalid UTF-8 replaced") !=
+                   std::string::npos;
+          }) == 1);
+    CHECK(std::count_if(warnings.begin(), warnings.end(), [](const std::string& w) {
+            return w.find("reut2-017.sgm.xz:6654: warning: unparseable DATE") != std::string::npos;
+          }) == 1);
+    std::size_t undated = 0;
+    for (const auto& record : sink.records) undated += record.article.published ? 0 : 1;
+    CHECK(undated == 1);
   }
-  const auto& reading = corpus();
-  std::map<std::string, std::size_t> counts;
-  std::size_t briefs = 0;
-  for (const auto& record : reading.sink.records) {
-    for (const auto& topic : record.article.topics) ++counts[topic];
-    briefs += record.article.kind == "brief" ? 1 : 0;
+  SECTION("topic counts equal those of the raw text") {
+    const auto& reading = corpus();
+    std::map<std::string, std::size_t> counts;
+    std::size_t briefs = 0;
+    for (const auto& record : reading.sink.records) {
+      for (const auto& topic : record.article.topics) ++counts[topic];
+      briefs += record.article.kind == "brief" ? 1 : 0;
+    }
+    CHECK(counts == reading.raw_topic_counts);
+    CHECK(counts.at("earn") == 3987);
+    CHECK(counts.at("acq") == 2448);
+    CHECK(counts.at("cocoa") == 76);
+    CHECK(briefs == reading.raw_briefs);
+    CHECK(briefs == 1798);
   }
-  CHECK(counts == reading.raw_topic_counts);
-  CHECK(counts.at("earn") == 3987);
-  CHECK(counts.at("acq") == 2448);
-  CHECK(counts.at("cocoa") == 76);
-  CHECK(briefs == reading.raw_briefs);
-  CHECK(briefs == 1798);
-}
-
-TEST_CASE("Reuters corpus: the first story", "[sgml][reuters]") {
-  if (reuters_files().size() != 22) {
-    WARN("../shared/corpus/reuters21578 is absent: skipping");
-    return;
+  SECTION("the first story") {
+    const auto& story = by_id(corpus().sink, "reuters-1").article;
+    CHECK(story.title == "BAHIA COCOA REVIEW");
+    CHECK(story.body.starts_with("Showers continued throughout the week in"));
+    CHECK(story.body.ends_with("midday on February 27."));
+    CHECK(format_iso8601(*story.published) == "1987-02-26T15:01:01Z");
+    CHECK(story.topics == std::vector<std::string>{"cocoa"});
+    CHECK(story.extra.at("places") == nlohmann::json({"el-salvador", "usa", "uruguay"}));
   }
-  const auto& story = by_id(corpus().sink, "reuters-1").article;
-  CHECK(story.title == "BAHIA COCOA REVIEW");
-  CHECK(story.body.starts_with("Showers continued throughout the week in"));
-  CHECK(story.body.ends_with("midday on February 27."));
-  CHECK(format_iso8601(*story.published) == "1987-02-26T15:01:01Z");
-  CHECK(story.topics == std::vector<std::string>{"cocoa"});
-  CHECK(story.extra.at("places") == nlohmann::json({"el-salvador", "usa", "uruguay"}));
 }
