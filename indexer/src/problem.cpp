@@ -1,13 +1,14 @@
 #include "newsq/indexer/problem.hpp"
 
+#include "text.hpp"
+
 namespace newsq::indexer {
 
 std::string format_problem(const Problem& problem) {
-  std::string text = problem.file;
-  if (problem.line > 0) text += ":" + std::to_string(problem.line);
-  text += problem.severity == Severity::error ? ": error: " : ": warning: ";
-  text += problem.message;
-  return text;
+  const std::string line = problem.line > 0 ? std::to_string(problem.line) : "";
+  return text::concat(
+      {problem.file, line.empty() ? "" : ":", line,
+       problem.severity == Severity::error ? ": error: " : ": warning: ", problem.message});
 }
 
 }  // namespace newsq::indexer

@@ -120,6 +120,15 @@ void normalise_line(std::string& line, bool first_line) {
   if (first_line && line.starts_with("\xEF\xBB\xBF")) line.erase(0, 3);
 }
 
+std::string concat(std::initializer_list<std::string_view> parts) {
+  std::size_t size = 0;
+  for (auto part : parts) size += part.size();
+  std::string out;
+  out.reserve(size);
+  for (auto part : parts) out += part;
+  return out;
+}
+
 std::string ascii_lower(std::string_view text) {
   std::string out(text);
   std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) {

@@ -1,6 +1,7 @@
 // Small text helpers shared by the readers (private to newsq_indexer).
 #pragma once
 
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -25,6 +26,10 @@ bool blank(std::string_view text);
 
 /// Removes a trailing '\r' (CRLF input) and, on the first line, a UTF-8 byte-order mark.
 void normalise_line(std::string& line, bool first_line);
+
+/// The parts joined, with one allocation. (Also sidesteps GCC 12's false -Wrestrict on
+/// `"literal" + std::string(...)` at -O3, GCC bug 105651.)
+std::string concat(std::initializer_list<std::string_view> parts);
 
 /// ASCII lower-case copy.
 std::string ascii_lower(std::string_view text);

@@ -70,8 +70,10 @@ void read_page(std::istream& in, const std::string& name, const ReadOptions& opt
 ///  PEOPLE, ORGS, EXCHANGES (when not empty) and the dateline kept in `extra` ("places", ...);
 ///  authors from <AUTHOR>; source "reuters"; kind "brief" for TYPE="BRIEF", else "article";
 ///  lang "en". Entities (&lt; &gt; &amp; &#N;) are decoded and control characters dropped.
-/// An unparseable DATE is a warning (record kept undated); a record cut off by the end of the
-/// input or by the next <REUTERS> is an error at the line it starts on.
+/// An unparseable DATE is a warning (record kept undated). A record with neither title nor text
+/// is kept with a warning: it is part of the archive (NEWID 12793 is one), unlike an empty JSON
+/// record, which is rejected. A record cut off by the end of the input or by the next <REUTERS>
+/// is an error at the line it starts on.
 void read_sgml(std::istream& in, const std::string& name, const ReadOptions& options,
                RecordSink& sink);
 
