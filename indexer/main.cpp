@@ -55,6 +55,13 @@ int main(int argc, char** argv) {
   auto* remove = app.add_subcommand("delete", "Delete documents by id (exit 1 if any is missing)");
   remove->add_option("ids", ids, "Document ids")->required()->type_name("ID");
 
+  std::string synonyms_file;
+  auto* synonyms = app.add_subcommand(
+      "synonyms",
+      "Replace the index's synonyms with the rules of FILE: one rule a line, \"a, b, c\" "
+      "(two-way) or \"a => b\" (one-way), '#' comments");
+  synonyms->add_option("file", synonyms_file, "Synonyms file")->required()->type_name("FILE");
+
   bool stats_json = false;
   auto* stats = app.add_subcommand(
       "stats", "Show document count, last update, size on disk, schema version and revision");
@@ -75,5 +82,6 @@ int main(int argc, char** argv) {
     return run_add(add_request, std::cerr);
   }
   if (*remove) return run_delete(index_path, ids, std::cerr);
+  if (*synonyms) return run_synonyms(index_path, synonyms_file, std::cerr);
   return run_stats(index_path, stats_json, std::cout, std::cerr);
 }

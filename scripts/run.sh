@@ -19,11 +19,12 @@ mkdir -p "$(dirname "$index")"
 # Indexing is idempotent (same id = replace), so re-running the quick start converges; the stamp
 # only saves the time of re-reading unchanged inputs.
 stamp="$index.inputs"
-inputs=$(ls -l --time-style=+%s data/seed/*.txt data/*.jsonl "$shared"/corpus/reuters21578/raw/reut2-*.sgm.xz 2>/dev/null | md5sum)
+inputs=$(ls -l --time-style=+%s data/seed/*.txt data/*.jsonl data/synonyms.txt "$shared"/corpus/reuters21578/raw/reut2-*.sgm.xz 2>/dev/null | md5sum)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$inputs" ] || [ ! -d "$index" ]; then
   "$bin/indexer/newsq-index" --index "$index" add --date 2025-01-30 --tz Europe/Madrid \
     --source seed data/seed/*.txt
   "$bin/indexer/newsq-index" --index "$index" add data/*.jsonl
+  "$bin/indexer/newsq-index" --index "$index" synonyms data/synonyms.txt
   if ls "$shared"/corpus/reuters21578/raw/reut2-*.sgm.xz >/dev/null 2>&1; then
     "$bin/indexer/newsq-index" --index "$index" add "$shared"/corpus/reuters21578/raw/reut2-*.sgm.xz
   fi

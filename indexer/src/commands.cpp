@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <ostream>
 
 #include <nlohmann/json.hpp>
@@ -149,6 +150,20 @@ int run_delete(const std::string& index_path, const std::vector<std::string>& id
     err << "deleted " << deleted << " document" << (deleted == 1 ? "" : "s") << ", "
         << missing.size() << " not found\n";
     return missing.empty() ? kExitOk : kExitRejected;
+  });
+}
+
+int run_synonyms(const std::string& index_path, const std::string& file, std::ostream& err) {
+  return guarded(err, [&] {
+    std::ifstream in(file);
+    if (!in) throw Error(ErrorCode::io_error, "cannot read " + file);
+    const auto rules = parse_synonyms(in, file);
+    IndexWriter writer(index_path);
+    const std::size_t keys = writer.replace_synonyms(rules);
+    writer.commit();
+    err << "loaded " << rules.size() << " synonym rules (" << keys << " keys) from " << file
+        << '\n';
+    return kExitOk;
   });
 }
 

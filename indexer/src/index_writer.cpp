@@ -188,6 +188,17 @@ void IndexWriter::commit() {
   }
 }
 
+std::size_t IndexWriter::replace_synonyms(const std::vector<SynonymRule>& rules) {
+  try {
+    impl_->ensure_transaction();
+    const std::size_t keys = newsq::replace_synonyms(impl_->database, rules, impl_->analyzer);
+    impl_->after_change();
+    return keys;
+  } catch (const Xapian::Error& e) {
+    impl_->fail(e, "writing synonyms to");
+  }
+}
+
 std::size_t IndexWriter::pending() const { return impl_->pending; }
 
 std::uint64_t IndexWriter::document_count() const {

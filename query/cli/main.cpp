@@ -128,14 +128,11 @@ int main(int argc, char** argv) {
   app.add_option("--to", options.to,
                  "Published on or before (a bare date includes that whole day, UTC)");
   app.add_option("--topic", options.topics, "Only these topics (repeatable; any of them)")
-      ->expected(1)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+      ->allow_extra_args(false);
   app.add_option("--source", options.sources, "Only these sources (repeatable)")
-      ->expected(1)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+      ->allow_extra_args(false);
   app.add_option("--kind", options.kinds, "Only articles or briefs: article|brief (repeatable)")
-      ->expected(1)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+      ->allow_extra_args(false);
   app.add_option("--sort", options.sort, "relevance|date (newest first)")->capture_default_str();
   app.add_option("--match", options.match,
                  "all: every word must match (falls back to any when nothing does); any: any word")

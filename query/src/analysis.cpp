@@ -67,8 +67,33 @@ Analyzer::~Analyzer() = default;
 Analyzer::Analyzer(Analyzer&&) noexcept = default;
 Analyzer& Analyzer::operator=(Analyzer&&) noexcept = default;
 
+// Drops the English possessive "'s" ("Spain's" -> "Spain"): Xapian keeps "spain's" as one
+// word and leaves capitalised query words unstemmed, so without this "Spain" would not find
+// "Spain's investment". Only a final 's after a letter or digit is dropped ("it's" -> "it" is
+// harmless: both are stopword-like).
+static std::string strip_possessives(std::string text) {
+  std::size_t out = 0;
+  const auto word_byte = [](unsigned char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
+  };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\'' && out > 0 && word_byte(static_cast<unsigned char>(text[out - 1])) &&
+        i + 1 < text.size() && (text[i + 1] == 's' || text[i + 1] == 'S') &&
+        (i + 2 == text.size() || !word_byte(static_cast<unsigned char>(text[i + 2])))) {
+      ++i;  // skip the apostrophe and the s
+      continue;
+    }
+    text[out++] = text[i];
+  }
+  text.resize(out);
+  return text;
+}
+
 std::string Analyzer::fold(std::string_view text) const {
-  if (is_ascii(text)) return std::string(text);
+  if (is_ascii(text)) {
+    if (text.find('\'') == std::string_view::npos) return std::string(text);
+    return strip_possessives(std::string(text));
+  }
   // fromUTF8 replaces ill-formed sequences by U+FFFD.
   const auto input =
       icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
@@ -95,7 +120,7 @@ std::string Analyzer::fold(std::string_view text) const {
   const icu::UnicodeString composed = impl_->nfc->normalize(stripped, status);
   std::string out;
   (U_SUCCESS(status) ? composed : stripped).toUTF8String(out);
-  return out;
+  return strip_possessives(std::move(out));
 }
 
 std::string Analyzer::fold_value(std::string_view text) const {

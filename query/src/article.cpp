@@ -115,7 +115,7 @@ nlohmann::json to_json(const Article& article) {
   return json;
 }
 
-Article article_from_json(const nlohmann::json& json) {
+Article article_from_json(const nlohmann::json& json, bool require_text) {
   if (!json.is_object()) throw Error(ErrorCode::bad_record, "a record must be a JSON object");
   Article article;
   article.id = string_field(json, "id");
@@ -140,7 +140,7 @@ Article article_from_json(const nlohmann::json& json) {
     article.kind = kind;
   }
   if (auto lang = string_field(json, "lang"); !lang.empty()) article.lang = lang;
-  if (blank(article.title) && blank(article.body) && blank(article.summary))
+  if (require_text && blank(article.title) && blank(article.body) && blank(article.summary))
     throw Error(ErrorCode::bad_record, "the record has neither title nor text");
   for (const auto& [key, value] : json.items())
     if (!kKnownFields.count(key)) article.extra[key] = value;

@@ -87,7 +87,7 @@ Article article_from_document(const Xapian::Document& document) {
     throw Error(ErrorCode::internal, "stored document " + std::to_string(document.get_docid()) +
                                          " does not hold valid JSON");
   try {
-    return article_from_json(json);
+    return article_from_json(json, /*require_text=*/false);
   } catch (const Error& error) {
     throw Error(ErrorCode::internal, "stored document " + std::to_string(document.get_docid()) +
                                          ": " + error.what());

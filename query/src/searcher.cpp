@@ -178,8 +178,12 @@ struct Searcher::Impl {
 
     const Xapian::Query::op typed_op =
         request.match == MatchMode::all ? Xapian::Query::OP_AND : Xapian::Query::OP_OR;
+    // Xapian's spelling lookup dominates the cost of a query, so it runs only where it can
+    // change the answer: when the query as typed matches nothing (below), or with any-word
+    // matching, where an unknown word does not empty the result.
     std::string corrected;
-    Xapian::Query query = text_query(folded, stemmer, typed_op, &corrected);
+    const bool suggest_now = request.match == MatchMode::any;
+    Xapian::Query query = text_query(folded, stemmer, typed_op, suggest_now ? &corrected : nullptr);
     if (!corrected.empty() && corrected != folded) result.suggestion = corrected;
 
     Xapian::doccount check_at_least = static_cast<Xapian::doccount>(request.offset + request.limit);
@@ -195,6 +199,10 @@ struct Searcher::Impl {
     // empty page; the result says which happened.
     if (attempt->mset.get_matches_upper_bound() == 0 && !blank(folded)) {
       std::string text = folded;
+      if (!suggest_now) {
+        text_query(folded, stemmer, typed_op, &corrected);
+        if (!corrected.empty() && corrected != folded) result.suggestion = corrected;
+      }
       if (result.suggestion) {
         auto retry = std::make_unique<Attempt>();
         Xapian::Query fixed = text_query(*result.suggestion, stemmer, typed_op, nullptr);
@@ -260,7 +268,9 @@ struct Searcher::Impl {
         Xapian::QueryParser::FLAG_SPELLING_CORRECTION | Xapian::QueryParser::FLAG_CJK_NGRAM |
         Xapian::QueryParser::FLAG_AUTO_SYNONYMS | Xapian::QueryParser::FLAG_AUTO_MULTIWORD_SYNONYMS;
     auto qp = parser(stemmer, op);
-    Xapian::Query parsed = qp.parse_query(text, kFlags);
+    const unsigned flags =
+        corrected ? kFlags : kFlags & ~unsigned(Xapian::QueryParser::FLAG_SPELLING_CORRECTION);
+    Xapian::Query parsed = qp.parse_query(text, flags);
     if (corrected) *corrected = qp.get_corrected_query_string();
     if (!is_plain_words(text)) return parsed;
     auto phrase_parser = parser(stemmer, op);

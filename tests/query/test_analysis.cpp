@@ -25,7 +25,15 @@ TEST_CASE("fold applies NFKC compatibility normalisation", "[analysis]") {
   Analyzer analyzer;
   CHECK(analyzer.fold("ﬁnance") == "finance");        // ligature
   CHECK(analyzer.fold("ＮＡＴＯ") == "NATO");           // full-width
-  CHECK(analyzer.fold("Russia’s") == "Russia's");      // typographic apostrophe
+  CHECK(analyzer.fold("Russia’s base") == "Russia base");  // typographic apostrophe
+}
+
+TEST_CASE("fold drops the English possessive 's and nothing else", "[analysis]") {
+  Analyzer analyzer;
+  CHECK(analyzer.fold("Spain's investment, NATO's ships") == "Spain investment, NATO ships");
+  CHECK(analyzer.fold("'s-Hertogenbosch rock'n'roll O'Neill's") == "'s-Hertogenbosch rock'n'roll O'Neill");
+  CHECK(analyzer.fold("the boss's") == "the boss");
+  CHECK(analyzer.fold("Peskóv's") == "Peskov");
 }
 
 TEST_CASE("fold keeps marks that are vowels in Indic scripts and leaves CJK alone",

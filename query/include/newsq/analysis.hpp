@@ -28,8 +28,9 @@ class Analyzer {
   Analyzer(const Analyzer&) = delete;
   Analyzer& operator=(const Analyzer&) = delete;
 
-  /// Steps 1-2 above: NFKC plus accent folding, case kept. Invalid UTF-8 sequences become
-  /// U+FFFD. ASCII input is returned unchanged without touching ICU (the fast path).
+  /// Steps 1-2 above: NFKC plus accent folding, case kept, and the English possessive 's
+  /// dropped ("Spain's" -> "Spain"). Invalid UTF-8 sequences become U+FFFD. ASCII input never
+  /// touches ICU (the fast path).
   std::string fold(std::string_view text) const;
 
   /// fold() and then lower-case: the form of boolean values (topics, sources, authors).

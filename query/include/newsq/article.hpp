@@ -42,6 +42,7 @@ nlohmann::json to_json(const Article& article);
 /// Reads an Article from JSON in the input/stored format. Unknown fields go to `extra`.
 /// Throws Error(bad_record) naming the field when a field has the wrong type, `published` is not
 /// ISO-8601, `kind` is not article/brief, or the record has neither title nor text.
-Article article_from_json(const nlohmann::json& json);
+/// `require_text` = false reads stored documents, which may hold an empty archived record.
+Article article_from_json(const nlohmann::json& json, bool require_text = true);
 
 }  // namespace newsq

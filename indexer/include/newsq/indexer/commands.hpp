@@ -47,6 +47,11 @@ int run_add(const AddRequest& request, std::ostream& err);
 int run_delete(const std::string& index_path, const std::vector<std::string>& ids,
                std::ostream& err);
 
+/// `newsq-index synonyms FILE`: replaces the index's synonym table with the rules of FILE
+/// (format in newsq/synonyms.hpp) and commits. A bad rule is reported as "FILE:LINE: reason"
+/// and nothing is written (kExitFatal).
+int run_synonyms(const std::string& index_path, const std::string& file, std::ostream& err);
+
 /// `newsq-index stats`: document count, last update, size on disk, schema version and revision
 /// of the index, as text or (json) as one JSON object
 /// {"path","documents","last_update","size_bytes","schema_version","revision"} on `out`.

@@ -2,6 +2,10 @@
 // the schema version, builds documents with newsq's DocumentBuilder and commits in batches.
 #pragma once
 
+#include <vector>
+
+#include "newsq/synonyms.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -40,6 +44,10 @@ class IndexWriter {
   /// Removes the document with this id. Returns false when there is none (uncommitted changes
   /// included). Counts towards the batch like add().
   bool remove(const std::string& id);
+
+  /// Replaces the index's synonym table with `rules` (see newsq/synonyms.hpp) in the current
+  /// batch; returns the number of keys written. commit() makes it visible.
+  std::size_t replace_synonyms(const std::vector<SynonymRule>& rules);
 
   /// Writes schema::kMetaLastUpdate (now, ISO-8601 UTC) and commits every pending change.
   /// Cheap when nothing is pending (nothing is written then).
