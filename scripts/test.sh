@@ -22,6 +22,15 @@ run_preset() {
 }
 
 run_preset release
+
+# The side-by-side benchmark on a Reuters subset: a report, never a verdict on timings. Peers that
+# are not installed are reported as skipped; a failure to measure is reported, not fatal.
+if [ "$quick" -eq 0 ]; then
+  echo "== bench/compare --quick (report only)" >&2
+  scripts/deps.sh --bench || echo "warning: benchmark peers could not be installed" >&2
+  bench/compare --quick --build-dir build/release || echo "warning: bench/compare --quick failed" >&2
+fi
+
 if [ "$quick" -eq 0 ]; then
   run_preset asan-ubsan
 fi
