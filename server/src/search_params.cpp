@@ -4,8 +4,9 @@
 
 #include <boost/url/encode.hpp>
 #include <boost/url/params_view.hpp>
-#include <boost/url/parse_query.hpp>
+#include <boost/url/parse.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
+#include <boost/url/url_view.hpp>
 
 #include "newsq/errors.hpp"
 #include "newsq/timeutil.hpp"
@@ -48,13 +49,14 @@ std::string form_encode(std::string_view text) {
 }  // namespace
 
 SearchParams parse_search_params(std::string_view encoded_query) {
-  auto parsed = urls::parse_query(urls::string_view(encoded_query.data(), encoded_query.size()));
+  // Parsed as part of an origin-form target: Boost.URL 1.81's parse_query() and
+  // params_view(string_view) read past the end of a view that is not the end of its buffer.
+  std::string target = "/?" + std::string(encoded_query);
+  auto parsed = urls::parse_origin_form(target);
   if (!parsed)
     throw Error(ErrorCode::bad_parameter, "malformed query string: " + parsed.error().message());
   // HTML forms encode spaces as '+'; so does every link this server writes.
-  // (Validated above, so this constructor does not throw.)
-  urls::params_view params(urls::string_view(encoded_query.data(), encoded_query.size()),
-                           urls::encoding_opts(true));
+  auto params = parsed->params(urls::encoding_opts(true));
 
   SearchParams result;
   bool seen_q = false, seen_from = false, seen_to = false, seen_sort = false, seen_match = false,

@@ -131,12 +131,10 @@ class Session : public std::enable_shared_from_this<Session> {
       if (!is_parse_error(error) || error == beast::http::error::end_of_stream ||
           error == beast::http::error::partial_message)
         return close();  // the peer went away, timed out or was cancelled: nobody to answer
-      // The parser does not consume an incomplete header, so the buffer still starts with the
-      // request line: if no line end fits in the limit, it is the URL that is too long.
-      std::string_view received(static_cast<const char*>(buffer_.data().data()), buffer_.size());
-      auto line_end = received.find('\n');
-      bool line_too_long =
-          line_end == std::string_view::npos || line_end > context_->config.max_target_bytes;
+      // Which limit was hit: the parser stores the target as soon as the request line is
+      // complete, so no target means the request line alone overflowed the header limit.
+      auto target_size = parser_->get().target().size();
+      bool line_too_long = target_size == 0 || target_size > context_->config.max_target_bytes;
       method_ = "-";
       target_ = "-";
       linger_ = true;
