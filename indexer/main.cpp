@@ -36,7 +36,7 @@ int main(int argc, char** argv) {
   std::string date;
   add->add_option("--date", date,
                   "Page format: the day of the page, YYYY-MM-DD (briefs get this day at their "
-                  "HH:MM, the article 00:00). Without it page records have no date")
+                  "HH:MM, the article 12:00). Without it page records have no date")
       ->type_name("YYYY-MM-DD");
   add->add_option("--tz", add_request.read.zone,
                   "Page format: the IANA time zone of the page's times, e.g. Europe/Madrid")

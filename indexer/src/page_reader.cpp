@@ -84,7 +84,9 @@ void read_page(std::istream& in, const std::string& name, const ReadOptions& opt
                RecordSink& sink) {
   // Checked before reading so that a wrong --date/--tz fails the job instead of every record.
   std::optional<Timestamp> page_start;
-  if (options.date) page_start = local_to_timestamp(*options.date, 0, 0, options.zone);
+  // The article's time is unknown: noon keeps it on the page's day in UTC too (for every zone
+  // within ±11 h), so date filters and the day histogram put it where the page says.
+  if (options.date) page_start = local_to_timestamp(*options.date, 12, 0, options.zone);
 
   std::optional<PendingArticle> article;
   bool any_record = false;

@@ -1,6 +1,7 @@
 // newsq's one error type. Every failure the libraries report is a newsq::Error carrying an
 // ErrorCode; the HTTP server maps codes to statuses in exactly one place (server/src/errors.cpp)
-// and the command-line tools map them to exit codes in exactly one place (query/cli).
+// and the command-line tools map them to exit codes through exit_code() below (newsq-index keeps
+// its documented 0/1/2 statuses in indexer/src/commands.cpp).
 #pragma once
 
 #include <stdexcept>

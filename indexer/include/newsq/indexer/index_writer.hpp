@@ -2,16 +2,14 @@
 // the schema version, builds documents with newsq's DocumentBuilder and commits in batches.
 #pragma once
 
-#include <vector>
-
-#include "newsq/synonyms.hpp"
-
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "newsq/article.hpp"
+#include "newsq/synonyms.hpp"
 
 namespace newsq::indexer {
 

@@ -55,7 +55,7 @@ void read_jsonl(std::istream& in, const std::string& name, const ReadOptions& op
 ///    page_boilerplate.cpp for the list) is dropped;
 ///  - any other non-empty line starts an article (kind "article"): it is the title, and the
 ///    following non-empty lines are its body paragraphs (joined by blank lines). The article is
-///    dated options.date at 00:00 local time. It ends at the next brief line or at the end of the
+///    dated options.date at 12:00 local time. It ends at the next brief line or at the end of the
 ///    page, so a page whose articles are separated by brief lists yields several articles; two
 ///    articles that follow each other directly cannot be told from paragraphs and stay one.
 /// Throws Error(bad_parameter) when options.date/zone are not a valid day/zone.
