@@ -122,7 +122,7 @@ class SphinxQl {
 }  // namespace
 
 Runs run_sphinx(const Collection& collection, int port, const std::string& index,
-                const std::string& ranker, int title_weight) {
+                const std::string& ranker, const std::string& idf, int title_weight) {
   SphinxQl connection(port);
   Runs runs;
   for (const auto& query : collection.queries) {
@@ -132,8 +132,8 @@ Runs run_sphinx(const Collection& collection, int port, const std::string& index
     std::vector<std::string>& ranked = runs[query.id];
     if (match.empty()) continue;
     const std::string sql = "SELECT id FROM " + index + " WHERE MATCH('" + match + "') LIMIT " +
-                            std::to_string(kDepth) + " OPTION ranker=" + ranker +
-                            ", field_weights=(title=" + std::to_string(title_weight) +
+                            std::to_string(kDepth) + " OPTION ranker=" + ranker + ", idf='" + idf +
+                            "'" + ", field_weights=(title=" + std::to_string(title_weight) +
                             ", body=1), max_matches=" + std::to_string(kDepth);
     for (const auto& id : connection.first_column(sql))
       ranked.push_back(collection.docs.at(std::stoul(id) - 1).id);

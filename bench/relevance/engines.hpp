@@ -51,10 +51,10 @@ Runs run_fts5(const Collection& collection, double title_weight);
 
 /// Sphinx searchd on 127.0.0.1:`port` over SphinxQL, index `index` built by bench/relevance/run
 /// from docs.jsonl with the 1-based line number as the document id (morphology stem_en,
-/// index_field_lengths = 1). Words OR'ed ('a | b'), field_weights title=`title_weight`, and the
-/// `ranker` expression given (e.g. "expr('bm25f(1.2,0.75)')").
+/// index_field_lengths = 1). Words OR'ed ('a | b'), OPTION ranker=`ranker`, idf='`idf`',
+/// field_weights title=`title_weight` (used by rankers that read user_weight).
 Runs run_sphinx(const Collection& collection, int port, const std::string& index,
-                const std::string& ranker, int title_weight);
+                const std::string& ranker, const std::string& idf, int title_weight);
 
 /// The words of a query for the peers, lower-cased: runs of ASCII letters and digits and of
 /// non-ASCII bytes (the peers' tokenisers split the rest). Duplicates are dropped.

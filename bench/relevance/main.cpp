@@ -27,7 +27,8 @@ struct RunOptions {
   double fts5_title_weight = 3.0;
   int sphinx_port = 0;
   std::string sphinx_index = "eval";
-  std::string sphinx_ranker = "expr('sum(lcs*user_weight)*1000+bm25f(1.2,0.75)')";
+  std::string sphinx_ranker = "expr('bm25f(1.2,0.75,{title=3,body=1})*1000000')";
+  std::string sphinx_idf = "plain";
   int sphinx_title_weight = 3;
 };
 
@@ -61,11 +62,13 @@ int run(const RunOptions& options) {
     print("fts5", {{"title_weight", options.fts5_title_weight}}, collection, runs, elapsed());
   } else if (options.engine == "sphinx") {
     if (options.sphinx_port <= 0) throw std::runtime_error("--engine sphinx needs --port");
-    const Runs runs =
-        newsq::relevance::run_sphinx(collection, options.sphinx_port, options.sphinx_index,
-                                     options.sphinx_ranker, options.sphinx_title_weight);
+    const Runs runs = newsq::relevance::run_sphinx(collection, options.sphinx_port,
+                                                   options.sphinx_index, options.sphinx_ranker,
+                                                   options.sphinx_idf, options.sphinx_title_weight);
     print("sphinx",
-          {{"ranker", options.sphinx_ranker}, {"title_weight", options.sphinx_title_weight}},
+          {{"ranker", options.sphinx_ranker},
+           {"idf", options.sphinx_idf},
+           {"title_weight", options.sphinx_title_weight}},
           collection, runs, elapsed());
   } else {
     throw std::runtime_error("unknown engine " + options.engine);
@@ -112,6 +115,8 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--port", options.sphinx_port, "sphinx: searchd SphinxQL port");
   run_cmd->add_option("--sphinx-index", options.sphinx_index)->capture_default_str();
   run_cmd->add_option("--ranker", options.sphinx_ranker, "sphinx: OPTION ranker=...")
+      ->capture_default_str();
+  run_cmd->add_option("--idf", options.sphinx_idf, "sphinx: OPTION idf='...'")
       ->capture_default_str();
   run_cmd->add_option("--sphinx-title-weight", options.sphinx_title_weight)->capture_default_str();
 
