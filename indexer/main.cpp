@@ -27,12 +27,13 @@ int main(int argc, char** argv) {
   auto* add = app.add_subcommand(
       "add",
       "Index files (\"-\" = standard input). The format comes from the name: .jsonl .ndjson "
-      ".json (JSON Lines), .sgm (Reuters-21578 SGML), .txt .page (scraped page), each optionally "
-      ".xz; standard input is JSON Lines unless --format says otherwise. A record with the id of "
-      "an indexed one replaces it.");
+      ".json (JSON Lines), .sgm (Reuters-21578 SGML), .txt .page (scraped page), .rss .atom .xml "
+      "(RSS or Atom feed), each optionally .xz; standard input is a feed when it starts like one, "
+      "else JSON Lines, unless --format says otherwise. A record with the id of an indexed one "
+      "replaces it.");
   add->add_option("files", add_request.inputs, "Input files")->required()->type_name("FILE");
   add->add_option("--format", format_name, "Force the format of every input")
-      ->check(CLI::IsMember({"jsonl", "page", "sgml"}));
+      ->check(CLI::IsMember({"jsonl", "page", "sgml", "feed"}));
   std::string date;
   add->add_option("--date", date,
                   "Page format: the day of the page, YYYY-MM-DD (briefs get this day at their "

@@ -99,9 +99,13 @@ int run_add(const AddRequest& request, std::ostream& err) {
     if (request.inputs.empty()) throw Error(ErrorCode::bad_parameter, "no input files given");
     if (std::count(request.inputs.begin(), request.inputs.end(), "-") > 1)
       throw Error(ErrorCode::bad_parameter, "standard input ('-') can be read only once");
-    std::vector<Format> formats;
+    // Standard input without --format is sniffed once open (nullopt here).
+    std::vector<std::optional<Format>> formats;
     for (const auto& path : request.inputs) {
-      formats.push_back(format_for_input(path, request.format));
+      if (path == "-" && !request.format)
+        formats.emplace_back();
+      else
+        formats.push_back(format_for_input(path, request.format));
       check_readable(path);
     }
     // Checked here, not per page, so a typo fails at once with one message.
@@ -123,7 +127,7 @@ int run_add(const AddRequest& request, std::ostream& err) {
 
     for (std::size_t i = 0; i < request.inputs.size(); ++i) {
       InputFile input(request.inputs[i]);
-      ingestor.ingest(input, formats[i]);
+      ingestor.ingest(input, formats[i] ? *formats[i] : sniff_format(input.head()));
     }
     ingestor.finish();
     if (progress_line) progress_line->clear();

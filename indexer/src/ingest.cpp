@@ -14,8 +14,8 @@ Format format_for_input(std::string_view path, std::optional<Format> forced) {
   if (path == "-") return Format::jsonl;
   throw Error(ErrorCode::bad_parameter,
               "cannot tell the format of " + std::string(path) +
-                  " from its name (.jsonl, .ndjson, .json, .sgm, .txt, .page, optionally .xz): "
-                  "use --format jsonl|page|sgml");
+                  " from its name (.jsonl, .ndjson, .json, .sgm, .txt, .page, .rss, .atom, .xml, "
+                  "optionally .xz): use --format jsonl|page|sgml|feed");
 }
 
 // Connects a reader to the writer for one input, counting and reporting as it goes.

@@ -79,6 +79,8 @@ class InputBuffer : public std::streambuf {
   InputBuffer& operator=(const InputBuffer&) = delete;
 
   std::uint64_t consumed() const { return raw_.consumed(); }
+  // What is buffered and not yet consumed (after underflow(), the head of the input).
+  std::string_view buffered() const { return {gptr(), static_cast<std::size_t>(egptr() - gptr())}; }
   bool compressed() const { return xz_; }
   std::optional<std::string> error() const { return raw_.error() ? raw_.error() : xz_error_; }
 
@@ -228,6 +230,10 @@ InputFile::InputFile(InputFile&&) noexcept = default;
 InputFile& InputFile::operator=(InputFile&&) noexcept = default;
 
 std::istream& InputFile::stream() { return impl_->stream; }
+std::string_view InputFile::head() {
+  impl_->stream.peek();  // fills the buffer without consuming
+  return impl_->buffer.buffered();
+}
 const std::string& InputFile::name() const { return impl_->name; }
 std::optional<std::uint64_t> InputFile::size() const { return impl_->size; }
 std::uint64_t InputFile::bytes_read() const { return impl_->buffer.consumed(); }

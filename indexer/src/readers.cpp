@@ -9,8 +9,9 @@ Format parse_format(std::string_view text) {
   if (text == "jsonl") return Format::jsonl;
   if (text == "page") return Format::page;
   if (text == "sgml") return Format::sgml;
+  if (text == "feed") return Format::feed;
   throw Error(ErrorCode::bad_parameter,
-              "unknown format '" + std::string(text) + "' (expected jsonl, page or sgml)");
+              "unknown format '" + std::string(text) + "' (expected jsonl, page, sgml or feed)");
 }
 
 std::string_view to_string(Format format) noexcept {
@@ -21,6 +22,8 @@ std::string_view to_string(Format format) noexcept {
       return "page";
     case Format::sgml:
       return "sgml";
+    case Format::feed:
+      return "feed";
   }
   return "jsonl";
 }
@@ -35,7 +38,18 @@ std::optional<Format> format_for_path(std::string_view path) {
   if (extension == "jsonl" || extension == "ndjson" || extension == "json") return Format::jsonl;
   if (extension == "sgm" || extension == "sgml") return Format::sgml;
   if (extension == "txt" || extension == "page") return Format::page;
+  if (extension == "rss" || extension == "atom" || extension == "xml") return Format::feed;
   return std::nullopt;
+}
+
+Format sniff_format(std::string_view head) {
+  if (head.starts_with("\xEF\xBB\xBF")) head.remove_prefix(3);
+  head = text::trim(head);
+  if (!head.starts_with('<')) return Format::jsonl;
+  for (std::string_view marker : {"<rss", "<feed", "<rdf:RDF"})
+    if (head.find(marker) != std::string_view::npos) return Format::feed;
+  if (head.find("<REUTERS") != std::string_view::npos) return Format::sgml;
+  return Format::jsonl;
 }
 
 void read_records(Format format, std::istream& in, const std::string& name,
@@ -47,6 +61,8 @@ void read_records(Format format, std::istream& in, const std::string& name,
       return read_page(in, name, options, sink);
     case Format::sgml:
       return read_sgml(in, name, options, sink);
+    case Format::feed:
+      return read_feed(in, name, options, sink);
   }
 }
 

@@ -63,7 +63,7 @@ TEST_CASE("add: fatal problems are found before the index is touched", "[command
   Setup setup;
   const auto good = (setup.dir / "good.jsonl").string();
   test::write_file(good, "{\"title\":\"ok\"}\n");
-  test::write_file(setup.dir / "feed.xml", "<rss/>");
+  test::write_file(setup.dir / "table.csv", "a,b\n");
 
   SECTION("an unreadable file") {
     CHECK(run_add(setup.request({good, (setup.dir / "missing.jsonl").string()}), setup.err) ==
@@ -71,7 +71,7 @@ TEST_CASE("add: fatal problems are found before the index is touched", "[command
     CHECK(contains(setup.err.str(), "missing.jsonl"));
   }
   SECTION("an unknown format") {
-    CHECK(run_add(setup.request({good, (setup.dir / "feed.xml").string()}), setup.err) ==
+    CHECK(run_add(setup.request({good, (setup.dir / "table.csv").string()}), setup.err) ==
           kExitFatal);
     CHECK(contains(setup.err.str(), "--format"));
   }

@@ -61,7 +61,7 @@ TEST_CASE("format_for_input: forced, by name, stdin, or a clear error", "[ingest
   CHECK(format_for_input("-", std::nullopt) == Format::jsonl);
   CHECK(format_for_input("-", Format::page) == Format::page);
   try {
-    format_for_input("feed.xml", std::nullopt);
+    format_for_input("table.csv", std::nullopt);
     FAIL("expected an error");
   } catch (const Error& e) {
     CHECK(e.code() == ErrorCode::bad_parameter);

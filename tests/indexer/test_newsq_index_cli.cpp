@@ -191,3 +191,27 @@ TEST_CASE("cli: an index of another schema version is refused", "[cli]") {
   CHECK(result.exit_code == 2);
   CHECK(contains(result.err, "schema version 42"));
 }
+
+TEST_CASE("cli: feeds by name, and sniffed on standard input", "[cli][feed]") {
+  Cli cli;
+  const auto feeds = test::source_dir() / "tests" / "indexer" / "feeds";
+  const auto by_name = cli.run("add " + test::shell_quote((feeds / "science.atom").string()));
+  CHECK(by_name.exit_code == 0);
+  CHECK(contains(by_name.err, "indexed 3 records (3 added/replaced, 0 rejected, 1 warnings)"));
+
+  // world.rss has one item without title or text: exit 1, the other six indexed.
+  const auto piped =
+      test::run_command(binary() + " --index " + test::shell_quote(cli.index) + " add - < " +
+                        test::shell_quote((feeds / "world.rss").string()));
+  CHECK(piped.exit_code == 1);
+  CHECK(contains(piped.err, "<stdin>:56: error: the item has neither title nor text"));
+  CHECK(contains(piped.err, "(6 added/replaced, 1 rejected,"));
+
+  Searcher searcher(cli.index);
+  CHECK(searcher.stats().documents == 9);
+  SearchRequest request;
+  request.query = "Tartous naval";
+  const auto result = searcher.search(request);
+  REQUIRE(result.hits.size() == 1);
+  CHECK(result.hits[0].id == "harbour-2025-0610-001");
+}

@@ -20,10 +20,13 @@ TEST_CASE("the format follows the file name, .xz stripped", "[readers]") {
   CHECK_FALSE(format_for_path("no_extension"));
   CHECK_FALSE(format_for_path("dir.jsonl/file"));  // the dot is in a directory name
   CHECK_FALSE(format_for_path("plain.xz"));
+  CHECK(format_for_path("world.rss") == Format::feed);
+  CHECK(format_for_path("science.ATOM") == Format::feed);
+  CHECK(format_for_path("export.xml.xz") == Format::feed);
 }
 
-TEST_CASE("parse_format accepts the three names and rejects others", "[readers]") {
-  for (auto format : {Format::jsonl, Format::page, Format::sgml})
+TEST_CASE("parse_format accepts the four names and rejects others", "[readers]") {
+  for (auto format : {Format::jsonl, Format::page, Format::sgml, Format::feed})
     CHECK(parse_format(to_string(format)) == format);
   try {
     parse_format("xml");

@@ -27,7 +27,7 @@ int exit_status(ErrorCode code) noexcept;
 struct AddRequest {
   std::string index_path;
   std::vector<std::string> inputs;  ///< paths; "-" is standard input (at most once)
-  std::optional<Format> format;     ///< forced format; else from each name (jsonl for "-")
+  std::optional<Format> format;     ///< forced format; else from each name ("-": sniffed)
   ReadOptions read;
   std::size_t batch_size = kDefaultBatchSize;
   bool progress = false;  ///< draw a progress line on `err` (when it is a terminal)

@@ -18,7 +18,8 @@
 namespace newsq::indexer {
 
 /// The format to read `path` with: `forced` when given, else the one its name implies
-/// (format_for_path), else JSON Lines for standard input ("-").
+/// (format_for_path), else JSON Lines for standard input ("-"); run_add sniffs standard input
+/// with sniff_format() instead.
 /// Throws Error(bad_parameter) when the name implies none, saying to use --format.
 Format format_for_input(std::string_view path, std::optional<Format> forced);
 

@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace newsq::indexer {
 
@@ -25,6 +26,11 @@ class InputFile {
   /// The decompressed bytes. Reaches end-of-file early on a read or decompression error; then
   /// error() says what happened.
   std::istream& stream();
+
+  /// The first bytes of the decompressed input, without consuming them: what one read of the
+  /// source delivered (up to 64 KiB; less for a short file or a pipe that delivered less at
+  /// once). Empty for an empty input. Valid until the stream is read; for sniff_format().
+  std::string_view head();
 
   /// The path as given, or "<stdin>" for "-": the name used in problem reports.
   const std::string& name() const;
