@@ -22,8 +22,37 @@ int main(int argc, char** argv) {
                  "else ~/.local/share/newsq/index")
       ->type_name("PATH");
 
+  // The options add and rebuild share: how to read the inputs.
+  const auto add_read_options = [](CLI::App* command, AddRequest& request, std::string& format_name,
+                                   std::string& date) {
+    command->add_option("--format", format_name, "Force the format of every input")
+        ->check(CLI::IsMember({"jsonl", "page", "sgml", "feed"}));
+    command
+        ->add_option("--date", date,
+                     "Page format: the day of the page, YYYY-MM-DD (briefs get this day at their "
+                     "HH:MM, the article 12:00). Without it page records have no date")
+        ->type_name("YYYY-MM-DD");
+    command
+        ->add_option("--tz", request.read.zone,
+                     "Page format: the IANA time zone of the page's times, e.g. Europe/Madrid")
+        ->type_name("AREA/CITY")
+        ->default_str("UTC");
+    command
+        ->add_option("--source", request.read.source,
+                     "Source (publication) of the records: always for pages, for JSON records "
+                     "that name none, for feeds instead of the channel title; replaces "
+                     "\"reuters\" for SGML")
+        ->type_name("NAME");
+    command
+        ->add_option("--batch", request.batch_size,
+                     "Records per committed batch: an interrupted run keeps whole batches")
+        ->check(CLI::PositiveNumber)
+        ->default_val(kDefaultBatchSize);
+  };
+
   AddRequest add_request;
   std::string format_name;
+  std::string date;
   auto* add = app.add_subcommand(
       "add",
       "Index files (\"-\" = standard input). The format comes from the name: .jsonl .ndjson "
@@ -32,25 +61,36 @@ int main(int argc, char** argv) {
       "else JSON Lines, unless --format says otherwise. A record with the id of an indexed one "
       "replaces it.");
   add->add_option("files", add_request.inputs, "Input files")->required()->type_name("FILE");
-  add->add_option("--format", format_name, "Force the format of every input")
-      ->check(CLI::IsMember({"jsonl", "page", "sgml", "feed"}));
-  std::string date;
-  add->add_option("--date", date,
-                  "Page format: the day of the page, YYYY-MM-DD (briefs get this day at their "
-                  "HH:MM, the article 12:00). Without it page records have no date")
-      ->type_name("YYYY-MM-DD");
-  add->add_option("--tz", add_request.read.zone,
-                  "Page format: the IANA time zone of the page's times, e.g. Europe/Madrid")
-      ->type_name("AREA/CITY")
-      ->default_str("UTC");
-  add->add_option("--source", add_request.read.source,
-                  "Source (publication) of the records: always for pages, for JSON records that "
-                  "name none; replaces \"reuters\" for SGML")
-      ->type_name("NAME");
-  add->add_option("--batch", add_request.batch_size,
-                  "Records per committed batch: an interrupted run keeps whole batches")
-      ->check(CLI::PositiveNumber)
-      ->default_val(kDefaultBatchSize);
+  add_read_options(add, add_request, format_name, date);
+
+  RebuildRequest rebuild_request;
+  std::string rebuild_format;
+  std::string rebuild_date;
+  std::string rebuild_synonyms;
+  auto* rebuild = app.add_subcommand(
+      "rebuild",
+      "Reindex from scratch without taking search down: build a new generation of the index "
+      "beside the live one from SOURCES, check it, then switch to it atomically (the index path "
+      "becomes a Xapian stub file naming INDEX.gen-N). The previous generation is kept for "
+      "rollback, older ones removed. Does not switch when records are rejected unless "
+      "--allow-rejected.");
+  rebuild->add_option("--from", rebuild_request.add.inputs, "Input files (as for add)")
+      ->required()
+      ->expected(1, -1)
+      ->type_name("FILE");
+  add_read_options(rebuild, rebuild_request.add, rebuild_format, rebuild_date);
+  rebuild
+      ->add_option("--synonyms", rebuild_synonyms,
+                   "Synonyms file for the new generation (default: copy the live one's)")
+      ->type_name("FILE");
+  rebuild->add_flag("--allow-rejected", rebuild_request.allow_rejected,
+                    "Switch even when some records were rejected");
+
+  auto* rollback = app.add_subcommand(
+      "rollback", "Switch the index back to the previous generation (after a rebuild or compact)");
+  auto* compact = app.add_subcommand(
+      "compact",
+      "Compact the live index (as xapian-compact) into a new generation and switch to it");
 
   std::vector<std::string> ids;
   auto* remove = app.add_subcommand("delete", "Delete documents by id (exit 1 if any is missing)");
@@ -75,13 +115,24 @@ int main(int argc, char** argv) {
   }
 
   if (index_path.empty()) index_path = newsq::default_index_path();
+  const auto complete = [&](AddRequest& request, const std::string& format,
+                            const std::string& day) {
+    request.index_path = index_path;
+    if (!format.empty()) request.format = parse_format(format);
+    if (!day.empty()) request.read.date = day;
+    request.progress = ::isatty(STDERR_FILENO) == 1;
+  };
   if (*add) {
-    add_request.index_path = index_path;
-    if (!format_name.empty()) add_request.format = parse_format(format_name);
-    if (!date.empty()) add_request.read.date = date;
-    add_request.progress = ::isatty(STDERR_FILENO) == 1;
+    complete(add_request, format_name, date);
     return run_add(add_request, std::cerr);
   }
+  if (*rebuild) {
+    complete(rebuild_request.add, rebuild_format, rebuild_date);
+    if (!rebuild_synonyms.empty()) rebuild_request.synonyms_file = rebuild_synonyms;
+    return run_rebuild(rebuild_request, std::cerr);
+  }
+  if (*rollback) return run_rollback(index_path, std::cerr);
+  if (*compact) return run_compact(index_path, std::cerr);
   if (*remove) return run_delete(index_path, ids, std::cerr);
   if (*synonyms) return run_synonyms(index_path, synonyms_file, std::cerr);
   return run_stats(index_path, stats_json, std::cout, std::cerr);

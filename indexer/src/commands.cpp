@@ -10,6 +10,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <xapian.h>
+
+#include "newsq/indexer/generations.hpp"
 #include "newsq/indexer/ingest.hpp"
 #include "newsq/indexer/input_file.hpp"
 #include "newsq/searcher.hpp"
@@ -75,6 +78,130 @@ std::string human_size(std::uint64_t bytes) {
   return text;
 }
 
+// Everything about the inputs that can fail, checked before any index is touched: each
+// input's format (nullopt: standard input, sniffed once open), readability, the page options.
+std::vector<std::optional<Format>> check_inputs(const AddRequest& request) {
+  if (request.inputs.empty()) throw Error(ErrorCode::bad_parameter, "no input files given");
+  if (std::count(request.inputs.begin(), request.inputs.end(), "-") > 1)
+    throw Error(ErrorCode::bad_parameter, "standard input ('-') can be read only once");
+  std::vector<std::optional<Format>> formats;
+  for (const auto& path : request.inputs) {
+    if (path == "-" && !request.format)
+      formats.emplace_back();
+    else
+      formats.push_back(format_for_input(path, request.format));
+    check_readable(path);
+  }
+  // Checked here, not per page, so a typo fails at once with one message.
+  local_to_timestamp(request.read.date.value_or("2000-01-01"), 0, 0, request.read.zone);
+  return formats;
+}
+
+// Reads every input into `writer`, reporting problems (and progress) on `err`, then commits and
+// prints the summary line.
+IngestCounts ingest_inputs(const AddRequest& request,
+                           const std::vector<std::optional<Format>>& formats, IndexWriter& writer,
+                           std::ostream& err, Ingestor::IndexedHandler on_indexed = {}) {
+  std::optional<ProgressLine> progress_line;
+  if (request.progress) progress_line.emplace(err);
+  Ingestor ingestor(
+      writer, request.read,
+      [&](const Problem& problem) {
+        if (progress_line) progress_line->clear();
+        err << format_problem(problem) << '\n';
+      },
+      progress_line
+          ? Ingestor::ProgressHandler([&](const IngestProgress& p) { progress_line->update(p); })
+          : Ingestor::ProgressHandler());
+  ingestor.set_total_bytes(total_size(request.inputs));
+  ingestor.set_on_indexed(std::move(on_indexed));
+  for (std::size_t i = 0; i < request.inputs.size(); ++i) {
+    InputFile input(request.inputs[i]);
+    ingestor.ingest(input, formats[i] ? *formats[i] : sniff_format(input.head()));
+  }
+  ingestor.finish();
+  if (progress_line) progress_line->clear();
+  err << format_summary(ingestor.counts(), ingestor.elapsed_seconds()) << '\n';
+  return ingestor.counts();
+}
+
+std::vector<SynonymRule> read_synonyms_file(const std::string& file) {
+  std::ifstream in(file);
+  if (!in) throw Error(ErrorCode::io_error, "cannot read " + file);
+  return parse_synonyms(in, file);
+}
+
+// A generation directory being built: removed with its contents unless keep() is called, so a
+// failed rebuild or compact leaves nothing behind and the live index untouched.
+class PendingGeneration {
+ public:
+  explicit PendingGeneration(std::string directory) : directory_(std::move(directory)) {}
+  ~PendingGeneration() {
+    if (directory_.empty()) return;
+    std::error_code error;
+    fs::remove_all(directory_, error);
+  }
+  PendingGeneration(const PendingGeneration&) = delete;
+  PendingGeneration& operator=(const PendingGeneration&) = delete;
+  void keep() { directory_.clear(); }
+
+ private:
+  std::string directory_;
+};
+
+// The live database directory of an index, nullopt when there is none yet.
+std::optional<std::string> live_directory(const std::string& index_path,
+                                          const IndexLayout& layout) {
+  switch (layout.kind) {
+    case IndexLayout::Kind::missing:
+      return std::nullopt;
+    case IndexLayout::Kind::directory:
+      return index_path;
+    case IndexLayout::Kind::stub:
+      return generation_directory(index_path, *layout.live);
+  }
+  return std::nullopt;
+}
+
+// Makes `generation` live, converting a plain directory first; keeps the generation that was
+// live before (the plain directory becomes generation 0) and removes the others. Reports on
+// `err`.
+void make_live(const std::string& index_path, const IndexLayout& layout, std::uint64_t generation,
+               std::ostream& err) {
+  std::optional<std::uint64_t> previous = layout.live;
+  if (layout.kind == IndexLayout::Kind::directory) {
+    convert_to_generations(index_path, generation);
+    previous = 0;
+    err << "converted " << index_path << " to generations: the old directory is now "
+        << generation_directory(index_path, 0) << '\n';
+  } else {
+    switch_generation(index_path, generation);
+  }
+  std::vector<std::uint64_t> keep{generation};
+  if (previous) keep.push_back(*previous);
+  const auto removed = remove_generations_except(index_path, keep);
+  err << "switched " << index_path << " to generation " << generation;
+  if (previous) err << "; generation " << *previous << " kept for rollback";
+  if (!removed.empty()) {
+    err << "; removed generation" << (removed.size() == 1 ? "" : "s");
+    for (std::size_t i = 0; i < removed.size(); ++i) err << (i ? ", " : " ") << removed[i];
+  }
+  err << '\n';
+}
+
+// A plain directory is renamed into generation 0 by the first switch: refuse anything that is
+// not a database, rather than move someone's files.
+void check_convertible(const std::string& index_path, const IndexLayout& layout) {
+  if (layout.kind != IndexLayout::Kind::directory) return;
+  try {
+    Xapian::Database database(index_path);
+  } catch (const Xapian::Error& e) {
+    throw Error(ErrorCode::index_unavailable,
+                "cannot use " + index_path + ": it is a directory but not a Xapian database (" +
+                    e.get_description() + ")");
+  }
+}
+
 }  // namespace
 
 int exit_status(ErrorCode code) noexcept {
@@ -96,43 +223,106 @@ int exit_status(ErrorCode code) noexcept {
 
 int run_add(const AddRequest& request, std::ostream& err) {
   return guarded(err, [&] {
-    if (request.inputs.empty()) throw Error(ErrorCode::bad_parameter, "no input files given");
-    if (std::count(request.inputs.begin(), request.inputs.end(), "-") > 1)
-      throw Error(ErrorCode::bad_parameter, "standard input ('-') can be read only once");
-    // Standard input without --format is sniffed once open (nullopt here).
-    std::vector<std::optional<Format>> formats;
-    for (const auto& path : request.inputs) {
-      if (path == "-" && !request.format)
-        formats.emplace_back();
-      else
-        formats.push_back(format_for_input(path, request.format));
-      check_readable(path);
-    }
-    // Checked here, not per page, so a typo fails at once with one message.
-    local_to_timestamp(request.read.date.value_or("2000-01-01"), 0, 0, request.read.zone);
-
+    const auto formats = check_inputs(request);
     IndexWriter writer(request.index_path, request.batch_size);
-    std::optional<ProgressLine> progress_line;
-    if (request.progress) progress_line.emplace(err);
-    Ingestor ingestor(
-        writer, request.read,
-        [&](const Problem& problem) {
-          if (progress_line) progress_line->clear();
-          err << format_problem(problem) << '\n';
-        },
-        progress_line
-            ? Ingestor::ProgressHandler([&](const IngestProgress& p) { progress_line->update(p); })
-            : Ingestor::ProgressHandler());
-    ingestor.set_total_bytes(total_size(request.inputs));
+    const IngestCounts counts = ingest_inputs(request, formats, writer, err);
+    return counts.rejected > 0 ? kExitRejected : kExitOk;
+  });
+}
 
-    for (std::size_t i = 0; i < request.inputs.size(); ++i) {
-      InputFile input(request.inputs[i]);
-      ingestor.ingest(input, formats[i] ? *formats[i] : sniff_format(input.head()));
+int run_rebuild(const RebuildRequest& request, std::ostream& err) {
+  return guarded(err, [&] {
+    const AddRequest& add = request.add;
+    const auto formats = check_inputs(add);
+    std::optional<std::vector<SynonymRule>> rules;
+    if (request.synonyms_file) rules = read_synonyms_file(*request.synonyms_file);
+
+    GenerationLock lock(add.index_path);
+    const IndexLayout layout = inspect_index(add.index_path);
+    check_convertible(add.index_path, layout);
+    const std::uint64_t generation = claim_generation(add.index_path, 1);
+    const std::string directory = generation_directory(add.index_path, generation);
+    PendingGeneration pending(directory);
+    err << "building generation " << generation << " in " << directory << '\n';
+
+    // Hashes of the ids written: records sharing an id are one document, so the new
+    // generation must hold exactly as many documents as distinct ids.
+    std::vector<std::size_t> ids;
+    IngestCounts counts;
+    {
+      IndexWriter writer(directory, add.batch_size);
+      counts = ingest_inputs(add, formats, writer, err, [&](const std::string& id) {
+        ids.push_back(std::hash<std::string>{}(id));
+      });
+      if (rules) {
+        writer.replace_synonyms(*rules);
+        writer.commit();
+      }
     }
-    ingestor.finish();
-    if (progress_line) progress_line->clear();
-    err << format_summary(ingestor.counts(), ingestor.elapsed_seconds()) << '\n';
-    return ingestor.counts().rejected > 0 ? kExitRejected : kExitOk;
+    if (counts.rejected > 0 && !request.allow_rejected) {
+      err << kProgram << counts.rejected << " record" << (counts.rejected == 1 ? "" : "s")
+          << " rejected: not switching, the live index is unchanged (fix the input, or pass "
+             "--allow-rejected to switch anyway)\n";
+      return kExitRejected;
+    }
+    const auto live = live_directory(add.index_path, layout);
+    if (!rules && live) copy_synonyms(*live, directory);
+    std::sort(ids.begin(), ids.end());
+    const auto distinct =
+        static_cast<std::uint64_t>(std::unique(ids.begin(), ids.end()) - ids.begin());
+    verify_generation(directory, distinct);
+
+    make_live(add.index_path, layout, generation, err);
+    pending.keep();
+    return counts.rejected > 0 ? kExitRejected : kExitOk;
+  });
+}
+
+int run_rollback(const std::string& index_path, std::ostream& err) {
+  return guarded(err, [&] {
+    GenerationLock lock(index_path);
+    const IndexLayout layout = inspect_index(index_path);
+    if (layout.kind != IndexLayout::Kind::stub)
+      throw Error(ErrorCode::bad_parameter,
+                  "cannot roll back " + index_path +
+                      ": it is not generation-managed (the first `rebuild` makes it so)");
+    if (!layout.previous)
+      throw Error(ErrorCode::bad_parameter, "cannot roll back " + index_path +
+                                                ": there is no generation older than the live "
+                                                "one (" +
+                                                std::to_string(*layout.live) + ")");
+    verify_generation(generation_directory(index_path, *layout.previous), std::nullopt);
+    switch_generation(index_path, *layout.previous);
+    err << "rolled " << index_path << " back from generation " << *layout.live << " to generation "
+        << *layout.previous << "; generation " << *layout.live
+        << " is kept until the next rebuild or compact\n";
+    return kExitOk;
+  });
+}
+
+int run_compact(const std::string& index_path, std::ostream& err) {
+  return guarded(err, [&] {
+    GenerationLock lock(index_path);
+    const IndexLayout layout = inspect_index(index_path);
+    const auto live = live_directory(index_path, layout);
+    if (!live) throw Error(ErrorCode::index_missing, "no index at '" + index_path + "'");
+    check_convertible(index_path, layout);
+    // Holding the live generation's write lock keeps writers out while it is copied: a batch
+    // committed during the compaction would otherwise be missing from the new generation.
+    IndexWriter hold_writers(*live);
+    const std::uint64_t documents = hold_writers.document_count();
+    const std::uint64_t generation = claim_generation(index_path, 1);
+    const std::string directory = generation_directory(index_path, generation);
+    PendingGeneration pending(directory);
+    const std::uint64_t before = directory_bytes(*live);
+    compact_database(*live, directory);
+    verify_generation(directory, documents);
+    const std::uint64_t after = directory_bytes(directory);
+    err << "compacted " << *live << " into generation " << generation << ": " << documents
+        << " documents, " << human_size(before) << " -> " << human_size(after) << '\n';
+    make_live(index_path, layout, generation, err);
+    pending.keep();
+    return kExitOk;
   });
 }
 
@@ -159,9 +349,7 @@ int run_delete(const std::string& index_path, const std::vector<std::string>& id
 
 int run_synonyms(const std::string& index_path, const std::string& file, std::ostream& err) {
   return guarded(err, [&] {
-    std::ifstream in(file);
-    if (!in) throw Error(ErrorCode::io_error, "cannot read " + file);
-    const auto rules = parse_synonyms(in, file);
+    const auto rules = read_synonyms_file(file);
     IndexWriter writer(index_path);
     const std::size_t keys = writer.replace_synonyms(rules);
     writer.commit();
@@ -174,7 +362,11 @@ int run_synonyms(const std::string& index_path, const std::string& file, std::os
 int run_stats(const std::string& index_path, bool json, std::ostream& out, std::ostream& err) {
   return guarded(err, [&] {
     Searcher searcher(index_path);
-    const IndexStats stats = searcher.stats();
+    IndexStats stats = searcher.stats();
+    // Behind a stub the size is the live generation's (the stub file itself is a few bytes).
+    const IndexLayout layout = inspect_index(index_path);
+    if (layout.kind == IndexLayout::Kind::stub)
+      stats.size_bytes = directory_bytes(generation_directory(index_path, *layout.live));
     if (json) {
       nlohmann::json body = {{"path", stats.path},
                              {"documents", stats.documents},
@@ -182,6 +374,7 @@ int run_stats(const std::string& index_path, bool json, std::ostream& out, std::
                              {"size_bytes", stats.size_bytes},
                              {"schema_version", stats.schema_version},
                              {"revision", stats.revision}};
+      if (layout.live) body["generation"] = *layout.live;
       out << body.dump(2) << '\n';
     } else {
       out << "index:          " << stats.path << '\n'
@@ -191,6 +384,11 @@ int run_stats(const std::string& index_path, bool json, std::ostream& out, std::
           << " bytes)\n"
           << "schema version: " << stats.schema_version << '\n'
           << "revision:       " << stats.revision << '\n';
+      if (layout.live) {
+        out << "generation:     " << *layout.live;
+        if (layout.previous) out << " (previous: " << *layout.previous << ")";
+        out << '\n';
+      }
     }
     return kExitOk;
   });

@@ -9,6 +9,7 @@
 #include "newsq/analysis.hpp"
 #include "newsq/document.hpp"
 #include "newsq/errors.hpp"
+#include "newsq/indexer/generations.hpp"
 #include "newsq/schema.hpp"
 #include "newsq/timeutil.hpp"
 
@@ -52,8 +53,8 @@ std::string now_iso8601() {
 }  // namespace
 
 struct IndexWriter::Impl {
-  Impl(std::string index_path, std::size_t batch)
-      : path(std::move(index_path)),
+  Impl(const std::string& index_path, std::size_t batch)
+      : path(resolve_index_directory(index_path)),
         batch_size(batch == 0 ? 1 : batch),
         database(open(path)),
         builder(analyzer, &database) {

@@ -25,8 +25,9 @@ class Ingestor::Sink : public RecordSink {
 
   void on_article(Article&& article, std::size_t line) override {
     try {
-      ingestor_.writer_.add(article);
+      const std::string id = ingestor_.writer_.add(article);
       ++ingestor_.counts_.indexed;
+      if (ingestor_.on_indexed_) ingestor_.on_indexed_(id);
     } catch (const Error& e) {
       // The writer rejects a record it cannot build a document for; other failures (the index
       // itself) end the job.
@@ -73,6 +74,8 @@ Ingestor::Ingestor(IndexWriter& writer, ReadOptions options, ProblemHandler on_p
       start_(std::chrono::steady_clock::now()) {}
 
 Ingestor::~Ingestor() = default;
+
+void Ingestor::set_on_indexed(IndexedHandler on_indexed) { on_indexed_ = std::move(on_indexed); }
 
 void Ingestor::set_total_bytes(std::optional<std::uint64_t> total) { total_bytes_ = total; }
 

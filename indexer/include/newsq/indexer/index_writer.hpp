@@ -19,12 +19,13 @@ inline constexpr std::size_t kDefaultBatchSize = 5000;
 class IndexWriter {
  public:
   /// Opens the index at `path` for writing, creating it (and its parent directories) when
-  /// missing; a new index gets schema::kMetaSchemaVersion at once. Every `batch_size` changes
-  /// (at least 1) are committed as one Xapian transaction, so an interrupted run leaves a valid
-  /// index holding whole batches.
-  /// Throws Error(schema_mismatch) when the index has another schema version (or is not a newsq
-  /// index), Error(index_unavailable) when another writer holds its lock or it cannot be opened,
-  /// Error(io_error) when its directory cannot be created.
+  /// missing; a new index gets schema::kMetaSchemaVersion at once. When `path` is the stub of a
+  /// generation-managed index (generations.hpp), the live generation's directory is written. Every
+  /// `batch_size` changes (at least 1) are committed as one Xapian transaction, so an interrupted
+  /// run leaves a valid index holding whole batches. Throws Error(schema_mismatch) when the index
+  /// has another schema version (or is not a newsq index), Error(index_unavailable) when another
+  /// writer holds its lock or it cannot be opened, Error(io_error) when its directory cannot be
+  /// created.
   explicit IndexWriter(const std::string& path, std::size_t batch_size = kDefaultBatchSize);
 
   /// Discards changes not yet committed, as a crash would: call commit() to keep them.
@@ -57,7 +58,7 @@ class IndexWriter {
   /// Documents in the index, uncommitted changes included.
   std::uint64_t document_count() const;
 
-  /// The index directory.
+  /// The directory written: `path` as given, or the live generation's behind a stub.
   const std::string& path() const;
 
  private:

@@ -50,6 +50,12 @@ class Ingestor {
   Ingestor(const Ingestor&) = delete;
   Ingestor& operator=(const Ingestor&) = delete;
 
+  using IndexedHandler = std::function<void(const std::string& id)>;
+
+  /// Called with the id of every record written (rebuild counts the distinct ids to check the
+  /// new generation's document count).
+  void set_on_indexed(IndexedHandler on_indexed);
+
   /// The total input size for ETAs (sum of InputFile::size()), nullopt when unknown.
   void set_total_bytes(std::optional<std::uint64_t> total);
 
@@ -74,6 +80,7 @@ class Ingestor {
   ReadOptions options_;
   ProblemHandler on_problem_;
   ProgressHandler on_progress_;
+  IndexedHandler on_indexed_;
   IngestCounts counts_;
   std::optional<std::uint64_t> total_bytes_;
   std::uint64_t bytes_finished_ = 0;  ///< bytes of the inputs already read completely
