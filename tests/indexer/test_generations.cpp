@@ -237,7 +237,7 @@ TEST_CASE("a failed rebuild leaves the live index untouched", "[generations]") {
   CHECK(hits(setup.index, "alpha") == 2);
 }
 
-TEST_CASE("--allow-rejected switches despite rejected records", "[generations]") {
+TEST_CASE("rebuild with --allow-rejected switches despite rejected records", "[generations]") {
   Setup setup;
   CHECK(setup.rebuild({setup.file("b.jsonl", records("beta", 3) + "not json\n")}, true) ==
         kExitRejected);

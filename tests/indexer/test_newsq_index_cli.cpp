@@ -215,3 +215,26 @@ TEST_CASE("cli: feeds by name, and sniffed on standard input", "[cli][feed]") {
   REQUIRE(result.hits.size() == 1);
   CHECK(result.hits[0].id == "harbour-2025-0610-001");
 }
+
+TEST_CASE("cli: rebuild, rollback and compact", "[cli][generations]") {
+  Cli cli;
+  REQUIRE(cli.run("add " + sample_path()).exit_code == 0);
+  const auto rebuilt = cli.run("rebuild --from " + seed_path() +
+                               " --date 2025-01-30 --tz Europe/Madrid --source seed");
+  CHECK(rebuilt.exit_code == 0);
+  CHECK(contains(rebuilt.err, "switched " + cli.index + " to generation 1"));
+  CHECK(test::read_file(cli.index) == "auto index.gen-1\n");
+  CHECK(cli.run("rebuild").exit_code == 2);  // --from is required
+
+  const auto compacted = cli.run("compact");
+  CHECK(compacted.exit_code == 0);
+  CHECK(test::read_file(cli.index) == "auto index.gen-2\n");
+  const auto stats = cli.run("stats --json");
+  CHECK(nlohmann::json::parse(stats.out)["generation"] == 2);
+
+  CHECK(cli.run("rollback").exit_code == 0);
+  CHECK(test::read_file(cli.index) == "auto index.gen-1\n");
+  const auto refused = cli.run("rollback");
+  CHECK(refused.exit_code == 2);
+  CHECK(contains(refused.err, "newsq-index: cannot roll back"));
+}
