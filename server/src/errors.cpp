@@ -3,6 +3,8 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/field.hpp>
 
+#include "newsq/server/ingest.hpp"
+
 namespace newsq::server {
 
 http::status status_for(ErrorCode code) noexcept {
@@ -27,16 +29,28 @@ http::status status_for(ErrorCode code) noexcept {
 HttpError http_error_from(const Error& error) {
   auto status = status_for(error.code());
   if (status == http::status::internal_server_error) return internal_error();
-  return {status, std::string(to_string(error.code())), error.what()};
+  HttpError http_error{status, std::string(to_string(error.code())), error.what()};
+  if (status == http::status::service_unavailable) http_error.retry_after_s = 1;
+  if (const auto* rejected = dynamic_cast<const IngestRejected*>(&error)) {
+    http_error.problems = nlohmann::json::array();
+    for (const auto& problem : rejected->problems()) {
+      nlohmann::json entry = {{"message", problem.message}};
+      if (problem.item) entry[rejected->lines() ? "line" : "item"] = *problem.item;
+      http_error.problems.push_back(std::move(entry));
+    }
+  }
+  return http_error;
 }
 
 HttpError route_not_found(std::string_view path) {
   return {http::status::not_found, "not_found", "no such page: " + std::string(path)};
 }
 
-HttpError method_not_allowed(std::string_view method) {
-  return {http::status::method_not_allowed, "method_not_allowed",
-          "method " + std::string(method) + " is not allowed; use " + std::string(kAllowedMethods)};
+HttpError method_not_allowed(std::string_view method, std::string_view allow) {
+  HttpError error{http::status::method_not_allowed, "method_not_allowed",
+                  "method " + std::string(method) + " is not allowed; use " + std::string(allow)};
+  error.allow = std::string(allow);
+  return error;
 }
 
 HttpError uri_too_long(std::size_t max_bytes) {
@@ -50,8 +64,21 @@ HttpError internal_error() {
 }
 
 HttpError server_busy() {
-  return {http::status::service_unavailable, "busy",
-          "too many open connections; try again shortly"};
+  HttpError error{http::status::service_unavailable, "busy",
+                  "too many open connections; try again shortly"};
+  error.retry_after_s = 1;
+  return error;
+}
+
+HttpError unauthorized() {
+  return {http::status::unauthorized, "unauthorized",
+          "this route needs the admin token: send 'Authorization: Bearer TOKEN'"};
+}
+
+HttpError ingest_disabled() {
+  return {http::status::forbidden, "ingest_disabled",
+          "ingest is disabled: start newsq-server with --admin-token-file FILE or "
+          "NEWSQ_ADMIN_TOKEN to enable POST/PUT/DELETE /articles"};
 }
 
 HttpError http_error_from_parse(boost::beast::error_code parse_error, bool request_line_too_long,
@@ -73,7 +100,9 @@ HttpError http_error_from_parse(boost::beast::error_code parse_error, bool reque
 }
 
 nlohmann::json error_body(const HttpError& error) {
-  return {{"error", {{"code", error.code}, {"message", error.message}}}};
+  nlohmann::json body = {{"error", {{"code", error.code}, {"message", error.message}}}};
+  if (!error.problems.is_null()) body["error"]["problems"] = error.problems;
+  return body;
 }
 
 void add_common_headers(http::response<http::string_body>& response) {
@@ -96,7 +125,10 @@ http::response<http::string_body> json_response(http::status status, const nlohm
 http::response<http::string_body> error_response(const HttpError& error, unsigned version) {
   auto response = json_response(error.status, error_body(error), version);
   if (error.status == http::status::method_not_allowed)
-    response.set(http::field::allow, kAllowedMethods);
+    response.set(http::field::allow, error.allow.empty() ? kAllowedMethods : error.allow);
+  if (error.retry_after_s) response.set(http::field::retry_after, std::to_string(*error.retry_after_s));
+  if (error.status == http::status::unauthorized)
+    response.set(http::field::www_authenticate, "Bearer realm=\"newsq-admin\"");
   return response;
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <future>
 
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/verb.hpp>
@@ -38,7 +39,7 @@ Response html_response(http::status status, std::string body, unsigned version) 
 }
 
 /// The route a path names, independent of the method (for 404 versus 405).
-enum class Route { none, page, search, article, health, asset };
+enum class Route { none, page, search, article, articles, health, asset };
 
 struct Match {
   Route route = Route::none;
@@ -50,6 +51,7 @@ Match match_route(const urls::url_view& url) {
   if (path == "/") return {Route::page, {}};
   if (path == "/search") return {Route::search, {}};
   if (path == "/healthz") return {Route::health, {}};
+  if (path == "/articles") return {Route::articles, {}};
   auto segments = url.encoded_segments();
   if (segments.size() == 2 && url.is_path_absolute()) {
     auto first = *segments.begin();
@@ -61,12 +63,121 @@ Match match_route(const urls::url_view& url) {
   return {};
 }
 
+constexpr std::string_view kArticleMethods = "GET, HEAD, PUT, DELETE, OPTIONS";
+constexpr std::string_view kArticlesMethods = "POST, OPTIONS";
+
+bool is_write(http::verb method) {
+  return method == http::verb::post || method == http::verb::put ||
+         method == http::verb::delete_;
+}
+
+/// The admin request a request is, if any: POST /articles, PUT or DELETE /articles/{id}.
+/// Returns the article id ("" for POST /articles).
+std::optional<std::string> admin_request(const Request& request) {
+  if (!is_write(request.method())) return std::nullopt;
+  auto target = to_std(request.target());
+  auto parsed = urls::parse_origin_form(urls::string_view(target.data(), target.size()));
+  if (!parsed) return std::nullopt;
+  auto match = match_route(*parsed);
+  if (match.route == Route::articles && request.method() == http::verb::post) return "";
+  if (match.route == Route::article && request.method() != http::verb::post)
+    return match.argument;
+  return std::nullopt;
+}
+
+/// Admin answers never get CORS headers: a browser page on another origin must not be able to
+/// read them, whatever --cors-origin says.
+bool is_admin_path(const Request& request) {
+  auto target = to_std(request.target());
+  return target == "/articles" || target.starts_with("/articles?") ||
+         (is_write(request.method()) && target.starts_with("/articles/"));
+}
+
 }  // namespace
 
-Router::Router(SearchBackend& backend, RouterConfig config)
-    : backend_(backend), config_(std::move(config)), started_(std::chrono::steady_clock::now()) {}
+Router::Router(SearchBackend& backend, RouterConfig config, IngestBackend* ingest)
+    : backend_(backend),
+      ingest_(ingest),
+      config_(std::move(config)),
+      started_(std::chrono::steady_clock::now()) {}
+
+void Router::handle_async(Request request, Respond respond) const {
+  std::optional<std::string> id;
+  try {
+    if (to_std(request.target()).size() <= config_.max_target_bytes) id = admin_request(request);
+  } catch (const std::exception&) {
+    id.reset();  // handle() reports whatever is wrong with the target
+  }
+  if (!id) return respond(handle(request));
+  try {
+    ingest(request, *id, respond);
+  } catch (const Error& error) {
+    auto http_error = http_error_from(error);
+    if (http_error.status == http::status::internal_server_error && config_.log_error)
+      config_.log_error(std::string(to_string(error.code())) + ": " + error.what());
+    respond(error_response(http_error, request.version()));
+  } catch (const std::exception& error) {
+    if (config_.log_error) config_.log_error(std::string("unexpected exception: ") + error.what());
+    respond(error_response(internal_error(), request.version()));
+  }
+}
+
+void Router::ingest(const Request& request, const std::string& id, const Respond& respond) const {
+  auto version = request.version();
+  if (!config_.admin_token || ingest_ == nullptr)
+    return respond(error_response(ingest_disabled(), version));
+  if (!bearer_matches(to_std(request[http::field::authorization]), *config_.admin_token))
+    return respond(error_response(unauthorized(), version));
+
+  std::vector<Change> changes;
+  auto method = request.method();
+  if (method == http::verb::post) {
+    changes = parse_articles(request.body(),
+                             body_format_for(to_std(request[http::field::content_type])));
+  } else if (method == http::verb::put) {
+    changes.push_back(parse_put_article(request.body(), id));
+  } else {
+    changes.push_back({Change::Kind::remove, {}, id});
+  }
+  std::vector<std::string> ids;
+  ids.reserve(changes.size());
+  for (const auto& change : changes) ids.push_back(change.id);
+
+  auto log_error = config_.log_error;
+  ingest_->submit(
+      std::move(changes),
+      [respond, version, method, ids = std::move(ids), log_error](IngestOutcome outcome) {
+        if (outcome.error) {
+          auto http_error = http_error_from(*outcome.error);
+          if (http_error.status == http::status::internal_server_error && log_error)
+            log_error(std::string("ingest: ") + outcome.error->what());
+          return respond(error_response(http_error, version));
+        }
+        if (method == http::verb::delete_) {
+          if (outcome.existed.empty() || !outcome.existed[0])
+            return respond(error_response(
+                {http::status::not_found, "not_found", "no article with id " + ids[0]}, version));
+          return respond(json_response(http::status::ok, {{"deleted", ids[0]}}, version));
+        }
+        nlohmann::json body = {{"indexed", ids.size()}, {"ids", ids}};
+        respond(json_response(http::status::ok, body, version));
+      });
+}
 
 Response Router::handle(const Request& request) const {
+  std::optional<std::string> admin;
+  try {
+    if (to_std(request.target()).size() <= config_.max_target_bytes) admin = admin_request(request);
+  } catch (const std::exception&) {
+    admin.reset();
+  }
+  if (admin) {
+    // Tests and synchronous callers: wait for the writer's answer.
+    std::promise<Response> answer;
+    auto future = answer.get_future();
+    handle_async(request, [&answer](Response response) { answer.set_value(std::move(response)); });
+    return future.get();
+  }
   Response response;
   try {
     response = dispatch(request);
@@ -79,7 +190,7 @@ Response Router::handle(const Request& request) const {
     if (config_.log_error) config_.log_error(std::string("unexpected exception: ") + error.what());
     response = error_response(internal_error(), request.version());
   }
-  add_cors_headers(request, response);
+  if (!is_admin_path(request)) add_cors_headers(request, response);
   if (request.method() == http::verb::head) {
     // HEAD gets GET's headers, Content-Length included, without the body.
     response.body().clear();
@@ -104,6 +215,18 @@ Response Router::dispatch(const Request& request) const {
   if (match.route == Route::none)
     return error_response(route_not_found(to_std(url.encoded_path())), version);
 
+  if (match.route == Route::articles) {
+    // POST is the only method here, and it is an admin request (handled before dispatch).
+    if (request.method() == http::verb::options) {
+      Response response{http::status::no_content, version};
+      add_common_headers(response);
+      response.set(http::field::allow, kArticlesMethods);
+      response.prepare_payload();
+      return response;
+    }
+    return error_response(method_not_allowed(to_std(request.method_string()), kArticlesMethods),
+                          version);
+  }
   switch (request.method()) {
     case http::verb::get:
     case http::verb::head:
@@ -111,7 +234,10 @@ Response Router::dispatch(const Request& request) const {
     case http::verb::options:
       return preflight(request);
     default:
-      return error_response(method_not_allowed(to_std(request.method_string())), version);
+      return error_response(
+          method_not_allowed(to_std(request.method_string()),
+                             match.route == Route::article ? kArticleMethods : kAllowedMethods),
+          version);
   }
 
   auto query = to_std(url.encoded_query());
@@ -122,6 +248,8 @@ Response Router::dispatch(const Request& request) const {
       return search(request, query);
     case Route::article:
       return article(request, match.argument);
+    case Route::articles:
+      break;
     case Route::health:
       return health(request);
     case Route::asset:

@@ -1,5 +1,7 @@
 #include "newsq/server/searcher_pool.hpp"
 
+#include <sys/stat.h>
+
 #include <utility>
 
 namespace newsq::server {
@@ -7,6 +9,43 @@ namespace newsq::server {
 SearcherPool::SearcherPool(SearcherPoolOptions options) : options_(std::move(options)) {
   if (options_.size == 0) options_.size = 1;
   for (std::size_t i = 0; i < options_.size; ++i) free_.push_back(std::make_unique<Slot>());
+  identity_ = identity_of(options_.index_path);
+  identity_checked_ = std::chrono::steady_clock::now();
+}
+
+void SearcherPool::invalidate() noexcept { generation_.fetch_add(1, std::memory_order_release); }
+
+SearcherPool::Identity SearcherPool::identity_of(const std::string& path) noexcept {
+  struct stat info {};
+  Identity identity;
+  if (::stat(path.c_str(), &info) != 0) return identity;
+  identity.exists = true;
+  identity.is_file = S_ISREG(info.st_mode);
+  identity.device = static_cast<std::uint64_t>(info.st_dev);
+  identity.inode = static_cast<std::uint64_t>(info.st_ino);
+  // A directory's mtime changes with every commit (Xapian renames files in it): only a stub's
+  // content matters, and a stub is replaced by rename() (new inode) or rewritten (mtime, size).
+  if (identity.is_file) {
+    identity.mtime_ns = static_cast<std::int64_t>(info.st_mtim.tv_sec) * 1'000'000'000 +
+                        info.st_mtim.tv_nsec;
+    identity.size = static_cast<std::uint64_t>(info.st_size);
+  }
+  return identity;
+}
+
+std::uint64_t SearcherPool::current_epoch() {
+  auto now = std::chrono::steady_clock::now();
+  std::unique_lock lock(identity_mutex_, std::try_to_lock);
+  // Another thread is checking right now: its answer is as fresh as ours would be.
+  if (!lock.owns_lock() || now - identity_checked_ < options_.refresh_interval)
+    return identity_epoch_.load(std::memory_order_acquire);
+  identity_checked_ = now;
+  auto identity = identity_of(options_.index_path);
+  if (!(identity == identity_)) {
+    identity_ = identity;
+    identity_epoch_.fetch_add(1, std::memory_order_acq_rel);
+  }
+  return identity_epoch_.load(std::memory_order_acquire);
 }
 
 SearcherPool::~SearcherPool() = default;
@@ -33,14 +72,20 @@ void SearcherPool::release(std::unique_ptr<Slot> slot) {
 
 Searcher& SearcherPool::ready(Slot& slot) {
   auto now = std::chrono::steady_clock::now();
-  bool due = now - slot.checked >= options_.refresh_interval;
+  auto generation = generation_.load(std::memory_order_acquire);
+  // A commit by our own writer makes the reader due at once (that is what makes an
+  // acknowledged article visible to the next search).
+  bool due = now - slot.checked >= options_.refresh_interval || slot.generation != generation;
+  auto epoch = current_epoch();
   if (!slot.searcher) {
     // Remember a failed open for one interval: a missing index must not cost a filesystem probe
     // on every request of a busy server.
     if (slot.open_error && !due) throw *slot.open_error;
     slot.checked = now;
+    slot.generation = generation;
     try {
       slot.searcher.emplace(options_.index_path);
+      slot.identity_epoch = epoch;
       slot.open_error.reset();
     } catch (const Error& error) {
       slot.open_error = error;
@@ -48,8 +93,25 @@ Searcher& SearcherPool::ready(Slot& slot) {
     }
     return *slot.searcher;
   }
+  if (slot.identity_epoch != epoch) {
+    // The stub (or directory) at the path was replaced: reopen() would stay on the old
+    // generation, so open the path afresh. The old reader serves until the new one is open; if
+    // opening fails (switch half done), keep it and try again next time.
+    try {
+      Searcher fresh(options_.index_path);
+      slot.searcher = std::move(fresh);
+      slot.identity_epoch = epoch;
+      slot.checked = now;
+      slot.generation = generation;
+      return *slot.searcher;
+    } catch (const Error&) {
+      slot.checked = now;
+      return *slot.searcher;
+    }
+  }
   if (due) {
     slot.checked = now;
+    slot.generation = generation;
     slot.searcher->refresh();  // a failure here is handled by with_searcher()
   }
   return *slot.searcher;

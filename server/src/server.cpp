@@ -39,11 +39,11 @@ class Session;
 /// What every session shares with the server; held by shared_ptr so that sessions destroyed
 /// late (by the io_context's destructor) still find it.
 struct SessionContext {
-  SessionContext(ServerConfig config_in, Handler handler_in, AccessLog& log_in)
+  SessionContext(ServerConfig config_in, AsyncHandler handler_in, AccessLog& log_in)
       : config(std::move(config_in)), handler(std::move(handler_in)), log(log_in) {}
 
   const ServerConfig config;
-  const Handler handler;
+  const AsyncHandler handler;
   AccessLog& log;
   std::atomic<bool> stopping{false};
 
@@ -147,9 +147,17 @@ class Session : public std::enable_shared_from_this<Session> {
     auto request = parser_->release();
     method_ = std::string(request.method_string());
     target_ = std::string(request.target());
-    auto response = context_->handler(request);
-    bool keep_alive = request.keep_alive() && !context_->stopping;
-    send(std::move(response), !keep_alive);
+    bool wants_keep_alive = request.keep_alive();
+    context_->handler(
+        std::move(request),
+        [self = shared_from_this(), wants_keep_alive](http::response<http::string_body> response) {
+          // Possibly called from another thread (the index writer): back onto the strand.
+          net::dispatch(self->stream_.get_executor(),
+                        [self, wants_keep_alive, response = std::move(response)]() mutable {
+                          bool keep_alive = wants_keep_alive && !self->context_->stopping;
+                          self->send(std::move(response), !keep_alive);
+                        });
+        });
   }
 
   void send(http::response<http::string_body> response, bool close_after) {
@@ -217,7 +225,7 @@ class Session : public std::enable_shared_from_this<Session> {
 }  // namespace
 
 struct Server::Impl {
-  Impl(ServerConfig config, Handler handler, AccessLog& log)
+  Impl(ServerConfig config, AsyncHandler handler, AccessLog& log)
       : context(std::make_shared<SessionContext>(std::move(config), std::move(handler), log)),
         acceptor(net::make_strand(io)),
         signals(io, SIGINT, SIGTERM),
@@ -308,6 +316,14 @@ struct Server::Impl {
 };
 
 Server::Server(ServerConfig config, Handler handler, AccessLog& log)
+    : Server(std::move(config),
+             AsyncHandler([handler = std::move(handler)](http::request<http::string_body>&& request,
+                                                         Responder respond) {
+               respond(handler(request));
+             }),
+             log) {}
+
+Server::Server(ServerConfig config, AsyncHandler handler, AccessLog& log)
     : impl_(std::make_unique<Impl>(std::move(config), std::move(handler), log)) {}
 
 Server::~Server() = default;

@@ -9,6 +9,7 @@
 #include "newsq/server/access_log.hpp"
 #include "newsq/server/router.hpp"
 #include "newsq/server/searcher_pool.hpp"
+#include "newsq/server/writer_queue.hpp"
 
 namespace newsq::server {
 
@@ -43,20 +44,48 @@ int run_service(const ServiceConfig& config, std::ostream& out, std::ostream& lo
   // One reader per server thread: a search runs on the thread that read the request.
   SearcherPool pool({config.index_path, server_config.threads, config.refresh_interval});
 
+  // The one writer, only when ingest is enabled: without a token the server never takes the
+  // index's write lock.
+  std::optional<WriterQueue> writer;
+  if (config.admin_token) {
+    WriterQueueOptions options;
+    options.index_path = config.index_path;
+    options.max_batch_delay = config.commit_delay;
+    options.max_batch_changes = config.max_batch_changes;
+    options.lock_wait = config.lock_wait;
+    options.idle_close = config.writer_idle;
+    options.on_commit = [&pool] { pool.invalidate(); };
+    options.log = [&log](std::string_view message) { log.note(message); };
+    writer.emplace(std::move(options));
+  }
+
   auto router_config = config.router;
   router_config.max_target_bytes = server_config.max_target_bytes;
   router_config.log_error = [&log](std::string_view message) { log.note(message); };
-  Router router(pool, std::move(router_config));
+  router_config.admin_token = config.admin_token;
+  Router router(pool, std::move(router_config), writer ? &*writer : nullptr);
 
   Server server(
-      server_config, [&router](const Request& request) { return router.handle(request); }, log);
+      server_config,
+      AsyncHandler([&router](Request&& request, Responder respond) {
+        router.handle_async(std::move(request), std::move(respond));
+      }),
+      log);
   auto port = server.listen();
   auto host = server_config.host.find(':') == std::string::npos ? server_config.host
                                                                 : "[" + server_config.host + "]";
   out << "newsq-server listening on http://" << host << ":" << port << std::endl;
   log.note("index " + config.index_path + ", " + std::to_string(server_config.threads) +
-           " threads");
-  server.run();
+           " threads, ingest " + (writer ? "enabled" : "disabled (no admin token)"));
+  try {
+    server.run();
+  } catch (...) {
+    if (writer) writer->stop();
+    throw;
+  }
+  // Before the server (and its io_context) goes: the writer commits or fails what is still
+  // queued, and its answers must find the io_context alive (they are then dropped with it).
+  if (writer) writer->stop();
   log.note("stopped");
   return 0;
 }

@@ -3,8 +3,19 @@
 // readers lazily (so the server starts, and answers 503, while the index does not exist yet) and
 // refreshes each reader at most once per `refresh_interval` so new commits show up without a
 // restart at the cost of one cheap revision check.
+//
+// Two things make a reader catch up sooner or differently:
+//  - invalidate() (called by the server's writer after each commit) bumps a generation counter;
+//    a reader that has not seen the current generation refreshes before its next use, so an
+//    acknowledged article is searchable at once, without polling faster.
+//  - a generation switch (newsq-index rebuild/rollback/compact replace the stub file at the
+//    index path with rename()): Xapian's reopen() does not re-read a stub, so at most once per
+//    refresh_interval the pool stats the index path (inode, and for a stub file its mtime and
+//    size) and, when it changed, each reader opens the index afresh before its next use. The new
+//    reader is opened before the old one is dropped, so requests never fail during a switch.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
@@ -41,12 +52,32 @@ class SearcherPool final : public SearchBackend {
   IndexStats stats() override;
   std::string index_path() const override { return options_.index_path; }
 
+  /// Makes every reader refresh before its next use (the index has a new commit). Cheap,
+  /// thread-safe, never throws.
+  void invalidate() noexcept;
+
  private:
   struct Slot {
     std::optional<Searcher> searcher;
     std::chrono::steady_clock::time_point checked{};  ///< last refresh or failed open
     std::optional<Error> open_error;                  ///< the last failed open, replayed
+    std::uint64_t generation = 0;                     ///< invalidate() count last refreshed at
+    std::uint64_t identity_epoch = 0;                 ///< index identity the reader was opened on
   };
+
+  /// What identifies the index at the path: a changed value means a new stub or directory.
+  struct Identity {
+    bool exists = false;
+    bool is_file = false;
+    std::uint64_t device = 0, inode = 0;
+    std::int64_t mtime_ns = 0;
+    std::uint64_t size = 0;
+    bool operator==(const Identity&) const = default;
+  };
+  static Identity identity_of(const std::string& path) noexcept;
+  /// Stats the index path when the last check is older than refresh_interval; returns the
+  /// current identity epoch (bumped whenever the identity changed).
+  std::uint64_t current_epoch();
 
   /// A slot taken from the pool, given back on destruction.
   class Lease {
@@ -77,6 +108,12 @@ class SearcherPool final : public SearchBackend {
   std::mutex mutex_;
   std::condition_variable available_;
   std::vector<std::unique_ptr<Slot>> free_;
+
+  std::atomic<std::uint64_t> generation_{0};
+  std::mutex identity_mutex_;
+  std::chrono::steady_clock::time_point identity_checked_{};
+  Identity identity_;
+  std::atomic<std::uint64_t> identity_epoch_{0};
 };
 
 }  // namespace newsq::server

@@ -36,10 +36,21 @@ struct ServerConfig {
 using Handler =
     std::function<http::response<http::string_body>(const http::request<http::string_body>&)>;
 
+/// Delivers the response to one request; call it exactly once, from any thread.
+using Responder = std::function<void(http::response<http::string_body>)>;
+
+/// Request in, response later (through the Responder), so that a request waiting for something
+/// slow (the index writer's commit) does not hold one of the server's threads. Must not throw.
+using AsyncHandler = std::function<void(http::request<http::string_body>&&, Responder)>;
+
 class Server {
  public:
   /// `log` must outlive the server. Nothing is bound until listen().
   Server(ServerConfig config, Handler handler, AccessLog& log);
+  /// Same, with a handler that may answer later; the connection waits for the answer (its
+  /// read timeout does not run meanwhile; graceful shutdown waits for it up to
+  /// shutdown_timeout).
+  Server(ServerConfig config, AsyncHandler handler, AccessLog& log);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

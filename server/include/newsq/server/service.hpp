@@ -1,9 +1,11 @@
-// newsq-server wired together: the searcher pool, the router and the HTTP server. main() only
-// parses options into a ServiceConfig and calls run_service().
+// newsq-server wired together: the searcher pool, the index writer queue (when ingest is
+// enabled), the router and the HTTP server. main() only parses options into a ServiceConfig and
+// calls run_service().
 #pragma once
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -19,6 +21,14 @@ struct ServiceConfig {
   ServerConfig server;
   RouterConfig router;  ///< router.max_target_bytes is taken from server.max_target_bytes
   std::chrono::milliseconds refresh_interval{100};
+  /// Enables the ingest routes (see router.hpp); nullopt: they answer 403 and the server never
+  /// opens the index for writing. Set router.admin_token instead is not needed: run_service
+  /// copies this one there.
+  std::optional<std::string> admin_token;
+  std::chrono::milliseconds commit_delay{0};    ///< WriterQueueOptions::max_batch_delay
+  std::size_t max_batch_changes = 1000;         ///< WriterQueueOptions::max_batch_changes
+  std::chrono::milliseconds lock_wait{5000};    ///< WriterQueueOptions::lock_wait
+  std::chrono::milliseconds writer_idle{1000};  ///< WriterQueueOptions::idle_close
 };
 
 /// Splits "127.0.0.1:8080" or "[::1]:8080" into host and port (0 allowed: any free port).
