@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 
 #include "facets.hpp"
 #include "newsq/analysis.hpp"
@@ -48,9 +49,21 @@ Xapian::Query any_of(std::string_view prefix, const std::vector<std::string>& va
   return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
 }
 
-std::uint64_t directory_size(const std::string& path) {
+// The bytes of an index on disk. A Xapian stub file ("auto DIR" lines, as generation-managed
+// indexes use) counts the databases it names, relative paths taken from the stub's directory.
+std::uint64_t index_size(const fs::path& path) {
   std::uint64_t size = 0;
   std::error_code error;
+  if (fs::is_regular_file(path, error)) {
+    std::ifstream stub(path);
+    std::string line;
+    while (std::getline(stub, line)) {
+      if (line.rfind("auto ", 0) != 0) continue;
+      const fs::path target = line.substr(5);
+      size += index_size(target.is_absolute() ? target : path.parent_path() / target);
+    }
+    return size;
+  }
   for (const auto& entry : fs::recursive_directory_iterator(path, error))
     if (entry.is_regular_file(error)) size += entry.file_size(error);
   return size;
@@ -363,7 +376,7 @@ IndexStats Searcher::stats() {
     stats.documents = impl_->db.get_doccount();
     stats.revision = impl_->db.get_revision();
     stats.last_update = impl_->db.get_metadata(std::string(schema::kMetaLastUpdate));
-    stats.size_bytes = directory_size(impl_->path);
+    stats.size_bytes = index_size(impl_->path);
     stats.schema_version =
         std::stoi(impl_->db.get_metadata(std::string(schema::kMetaSchemaVersion)));
     return stats;

@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "server/support/server_process.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace newsq::test;
@@ -85,4 +86,30 @@ TEST_CASE("newsq --help documents every option and the exit codes", "[cli]") {
                              "--to", "--topic", "--source", "--kind", "--sort", "--facets",
                              "--exact", "Exit status"})
     CHECK(result.out.find(option) != std::string::npos);
+}
+
+TEST_CASE("newsq --server gives the same answer as the local index", "[cli][server]") {
+  ServerProcess server({"--index", seed_index_path().string(), "--threads", "1"});
+  const auto binary = shell_quote((binary_dir() / "query" / "newsq").string());
+  const std::string query = " --json --facets topic,date:day \"Tartous naval base\"";
+  const auto remote = run_command(binary + " --server " + server.url() + query);
+  const auto local = run_newsq(query);
+  REQUIRE(remote.exit_code == 0);
+  REQUIRE(local.exit_code == 0);
+  CHECK(nlohmann::json::parse(remote.out) == nlohmann::json::parse(local.out));
+
+  // The server's errors come back as the same exit codes and messages.
+  const auto bad = run_command(binary + " --server " + server.url() + " --from yesterday Syria");
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find("yesterday") != std::string::npos);
+  const auto none = run_command(binary + " --server " + server.url() + " xylophonist");
+  CHECK(none.exit_code == 1);
+}
+
+TEST_CASE("newsq --server reports an unreachable server", "[cli][server]") {
+  const auto binary = shell_quote((binary_dir() / "query" / "newsq").string());
+  // Port 1 on loopback: nothing listens there.
+  const auto result = run_command(binary + " --server http://127.0.0.1:1 Syria");
+  CHECK(result.exit_code == 3);
+  CHECK_FALSE(result.err.empty());
 }
