@@ -195,6 +195,23 @@ void index_jsonl(const std::filesystem::path& index, const std::string& jsonl) {
   std::filesystem::remove(file);
 }
 
+http::response<http::string_body> send_request(std::uint16_t port, std::string_view method,
+                                               std::string_view target, std::string_view body,
+                                               std::string_view extra,
+                                               std::chrono::milliseconds timeout) {
+  RawConnection connection(port);
+  std::string request = std::string(method) + " " + std::string(target) +
+                        " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: " +
+                        std::to_string(body.size()) + "\r\n" + std::string(extra) + "\r\n" +
+                        std::string(body);
+  if (!connection.send(request, timeout))
+    throw std::runtime_error("cannot send " + std::string(method) + " " + std::string(target));
+  auto response = connection.read_response(timeout);
+  if (!response)
+    throw std::runtime_error("no response to " + std::string(method) + " " + std::string(target));
+  return std::move(*response);
+}
+
 std::string get_request(std::string_view target, std::string_view extra) {
   return "GET " + std::string(target) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + std::string(extra) +
          "\r\n";

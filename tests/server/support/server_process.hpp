@@ -89,6 +89,14 @@ void index_seed_page(const std::filesystem::path& index);
 /// Adds JSON Lines records to `index` with newsq-index (through a file next to the index).
 void index_jsonl(const std::filesystem::path& index, const std::string& jsonl);
 
+/// One request on a fresh connection to 127.0.0.1:port ("Connection: close"), with Host and
+/// Content-Length added and `extra` header lines ("Name: value\r\n" each). Throws
+/// std::runtime_error when no response arrives within `timeout`.
+boost::beast::http::response<boost::beast::http::string_body> send_request(
+    std::uint16_t port, std::string_view method, std::string_view target,
+    std::string_view body = "", std::string_view extra = "",
+    std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
 /// "GET target HTTP/1.1" with Host, and `extra` header lines ("Name: value\r\n" each).
 std::string get_request(std::string_view target, std::string_view extra = "");
 
