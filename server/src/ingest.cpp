@@ -194,7 +194,7 @@ std::optional<std::string> load_admin_token(const std::optional<std::string>& to
       throw Error(ErrorCode::bad_parameter, "cannot read the admin token file " + *token_file);
     std::getline(in, token);
     origin = "the admin token file " + *token_file;
-  } else if (env_value != nullptr) {
+  } else if (env_value != nullptr && *env_value != '\0') {
     token = env_value;
     origin = "NEWSQ_ADMIN_TOKEN";
   } else {

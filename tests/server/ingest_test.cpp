@@ -175,6 +175,7 @@ TEST_CASE("the admin token: file, environment, constant-time bearer check", "[in
         "file-token-0123456789");
   CHECK(load_admin_token(std::nullopt, "env-token-0123456789") == "env-token-0123456789");
   CHECK_FALSE(load_admin_token(std::nullopt, nullptr));
+  CHECK_FALSE(load_admin_token(std::nullopt, ""));
   CHECK_THROWS_AS(load_admin_token(std::nullopt, "short"), Error);
   CHECK_THROWS_AS(load_admin_token((dir / "missing").string(), nullptr), Error);
   try {

@@ -88,8 +88,8 @@ class IngestRejected : public Error {
 };
 
 /// The admin token: from the file `token_file` when given (its first line, surrounding
-/// whitespace removed), else from `env_value` (the NEWSQ_ADMIN_TOKEN variable), else nullopt
-/// (ingest disabled). Throws Error(bad_parameter) when the file cannot be read or the token is
+/// whitespace removed), else from `env_value` (the NEWSQ_ADMIN_TOKEN variable; empty counts as
+/// unset), else nullopt (ingest disabled). Throws Error(bad_parameter) when the file cannot be read or the token is
 /// empty or shorter than 16 characters (a guessable token is worse than none).
 std::optional<std::string> load_admin_token(const std::optional<std::string>& token_file,
                                             const char* env_value);
