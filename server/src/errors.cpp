@@ -126,7 +126,8 @@ http::response<http::string_body> error_response(const HttpError& error, unsigne
   auto response = json_response(error.status, error_body(error), version);
   if (error.status == http::status::method_not_allowed)
     response.set(http::field::allow, error.allow.empty() ? kAllowedMethods : error.allow);
-  if (error.retry_after_s) response.set(http::field::retry_after, std::to_string(*error.retry_after_s));
+  if (error.retry_after_s)
+    response.set(http::field::retry_after, std::to_string(*error.retry_after_s));
   if (error.status == http::status::unauthorized)
     response.set(http::field::www_authenticate, "Bearer realm=\"newsq-admin\"");
   return response;

@@ -84,7 +84,8 @@ std::vector<Change> parse_json_lines(std::string_view body, std::size_t max_prob
   CollectingSink sink(max_problems);
   indexer::read_jsonl(in, "<body>", {}, sink);
   if (!sink.problems.empty()) throw IngestRejected(std::move(sink.problems), true);
-  if (sink.changes.empty()) throw IngestRejected({{std::nullopt, "the body holds no article"}}, true);
+  if (sink.changes.empty())
+    throw IngestRejected({{std::nullopt, "the body holds no article"}}, true);
   return std::move(sink.changes);
 }
 
@@ -107,8 +108,9 @@ std::vector<Change> parse_json_value(const nlohmann::json& json, std::size_t max
     return changes;
   }
   if (!json.is_array())
-    throw IngestRejected({{std::nullopt, "the body must be a JSON object, an array of objects or "
-                                         "JSON Lines"}},
+    throw IngestRejected({{std::nullopt,
+                           "the body must be a JSON object, an array of objects or "
+                           "JSON Lines"}},
                          false);
   if (json.empty()) throw IngestRejected({{std::nullopt, "the array holds no article"}}, false);
   std::vector<BodyProblem> problems;
@@ -133,9 +135,9 @@ IngestRejected::IngestRejected(std::vector<BodyProblem> problems, bool lines)
 BodyFormat body_format_for(std::string_view content_type) {
   auto type = lower(trim(content_type.substr(0, content_type.find(';'))));
   if (type == "application/json") return BodyFormat::json;
-  for (std::string_view lines : {"application/x-ndjson", "application/ndjson", "application/jsonl",
-                                 "application/x-jsonl", "application/json-lines",
-                                 "application/jsonlines", "application/x-jsonlines"})
+  for (std::string_view lines :
+       {"application/x-ndjson", "application/ndjson", "application/jsonl", "application/x-jsonl",
+        "application/json-lines", "application/jsonlines", "application/x-jsonlines"})
     if (type == lines) return BodyFormat::json_lines;
   return BodyFormat::sniff;
 }
@@ -143,8 +145,9 @@ BodyFormat body_format_for(std::string_view content_type) {
 std::vector<Change> parse_articles(std::string_view body, BodyFormat format,
                                    std::size_t max_problems) {
   if (trim(body).empty())
-    throw IngestRejected({{std::nullopt, "the body is empty; send a JSON article, an array or "
-                                         "JSON Lines"}},
+    throw IngestRejected({{std::nullopt,
+                           "the body is empty; send a JSON article, an array or "
+                           "JSON Lines"}},
                          false);
   if (format == BodyFormat::json_lines) return parse_json_lines(body, max_problems);
   nlohmann::json json;
@@ -171,10 +174,10 @@ Change parse_put_article(std::string_view body, const std::string& path_id) {
     throw IngestRejected({{std::nullopt, "PUT /articles/{id} takes one JSON object"}}, false);
   if (auto id = json.find("id"); id != json.end() && !id->is_null()) {
     if (!id->is_string() || id->get<std::string>() != path_id)
-      throw IngestRejected({{std::nullopt, "field 'id' (" + id->dump() +
-                                               ") does not match the id in the path (\"" +
-                                               path_id + "\")"}},
-                           false);
+      throw IngestRejected(
+          {{std::nullopt, "field 'id' (" + id->dump() + ") does not match the id in the path (\"" +
+                              path_id + "\")"}},
+          false);
   }
   json["id"] = path_id;
   try {
@@ -204,8 +207,9 @@ std::optional<std::string> load_admin_token(const std::optional<std::string>& to
   // The message never includes the token itself.
   if (token.size() < 16)
     throw Error(ErrorCode::bad_parameter,
-                origin + " holds an admin token shorter than 16 characters; use a long random "
-                         "one (e.g. `openssl rand -hex 32`)");
+                origin +
+                    " holds an admin token shorter than 16 characters; use a long random "
+                    "one (e.g. `openssl rand -hex 32`)");
   return token;
 }
 

@@ -67,8 +67,7 @@ constexpr std::string_view kArticleMethods = "GET, HEAD, PUT, DELETE, OPTIONS";
 constexpr std::string_view kArticlesMethods = "POST, OPTIONS";
 
 bool is_write(http::verb method) {
-  return method == http::verb::post || method == http::verb::put ||
-         method == http::verb::delete_;
+  return method == http::verb::post || method == http::verb::put || method == http::verb::delete_;
 }
 
 /// The admin request a request is, if any: POST /articles, PUT or DELETE /articles/{id}.
@@ -80,8 +79,7 @@ std::optional<std::string> admin_request(const Request& request) {
   if (!parsed) return std::nullopt;
   auto match = match_route(*parsed);
   if (match.route == Route::articles && request.method() == http::verb::post) return "";
-  if (match.route == Route::article && request.method() != http::verb::post)
-    return match.argument;
+  if (match.route == Route::article && request.method() != http::verb::post) return match.argument;
   return std::nullopt;
 }
 
@@ -132,8 +130,8 @@ void Router::ingest(const Request& request, const std::string& id, const Respond
   std::vector<Change> changes;
   auto method = request.method();
   if (method == http::verb::post) {
-    changes = parse_articles(request.body(),
-                             body_format_for(to_std(request[http::field::content_type])));
+    changes =
+        parse_articles(request.body(), body_format_for(to_std(request[http::field::content_type])));
   } else if (method == http::verb::put) {
     changes.push_back(parse_put_article(request.body(), id));
   } else {
@@ -144,24 +142,23 @@ void Router::ingest(const Request& request, const std::string& id, const Respond
   for (const auto& change : changes) ids.push_back(change.id);
 
   auto log_error = config_.log_error;
-  ingest_->submit(
-      std::move(changes),
-      [respond, version, method, ids = std::move(ids), log_error](IngestOutcome outcome) {
-        if (outcome.error) {
-          auto http_error = http_error_from(*outcome.error);
-          if (http_error.status == http::status::internal_server_error && log_error)
-            log_error(std::string("ingest: ") + outcome.error->what());
-          return respond(error_response(http_error, version));
-        }
-        if (method == http::verb::delete_) {
-          if (outcome.existed.empty() || !outcome.existed[0])
-            return respond(error_response(
-                {http::status::not_found, "not_found", "no article with id " + ids[0]}, version));
-          return respond(json_response(http::status::ok, {{"deleted", ids[0]}}, version));
-        }
-        nlohmann::json body = {{"indexed", ids.size()}, {"ids", ids}};
-        respond(json_response(http::status::ok, body, version));
-      });
+  ingest_->submit(std::move(changes), [respond, version, method, ids = std::move(ids),
+                                       log_error](IngestOutcome outcome) {
+    if (outcome.error) {
+      auto http_error = http_error_from(*outcome.error);
+      if (http_error.status == http::status::internal_server_error && log_error)
+        log_error(std::string("ingest: ") + outcome.error->what());
+      return respond(error_response(http_error, version));
+    }
+    if (method == http::verb::delete_) {
+      if (outcome.existed.empty() || !outcome.existed[0])
+        return respond(error_response(
+            {http::status::not_found, "not_found", "no article with id " + ids[0]}, version));
+      return respond(json_response(http::status::ok, {{"deleted", ids[0]}}, version));
+    }
+    nlohmann::json body = {{"indexed", ids.size()}, {"ids", ids}};
+    respond(json_response(http::status::ok, body, version));
+  });
 }
 
 Response Router::handle(const Request& request) const {

@@ -26,8 +26,8 @@ SearcherPool::Identity SearcherPool::identity_of(const std::string& path) noexce
   // A directory's mtime changes with every commit (Xapian renames files in it): only a stub's
   // content matters, and a stub is replaced by rename() (new inode) or rewritten (mtime, size).
   if (identity.is_file) {
-    identity.mtime_ns = static_cast<std::int64_t>(info.st_mtim.tv_sec) * 1'000'000'000 +
-                        info.st_mtim.tv_nsec;
+    identity.mtime_ns =
+        static_cast<std::int64_t>(info.st_mtim.tv_sec) * 1'000'000'000 + info.st_mtim.tv_nsec;
     identity.size = static_cast<std::uint64_t>(info.st_size);
   }
   return identity;

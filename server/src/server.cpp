@@ -148,16 +148,15 @@ class Session : public std::enable_shared_from_this<Session> {
     method_ = std::string(request.method_string());
     target_ = std::string(request.target());
     bool wants_keep_alive = request.keep_alive();
-    context_->handler(
-        std::move(request),
-        [self = shared_from_this(), wants_keep_alive](http::response<http::string_body> response) {
-          // Possibly called from another thread (the index writer): back onto the strand.
-          net::dispatch(self->stream_.get_executor(),
-                        [self, wants_keep_alive, response = std::move(response)]() mutable {
-                          bool keep_alive = wants_keep_alive && !self->context_->stopping;
-                          self->send(std::move(response), !keep_alive);
-                        });
-        });
+    context_->handler(std::move(request), [self = shared_from_this(), wants_keep_alive](
+                                              http::response<http::string_body> response) {
+      // Possibly called from another thread (the index writer): back onto the strand.
+      net::dispatch(self->stream_.get_executor(),
+                    [self, wants_keep_alive, response = std::move(response)]() mutable {
+                      bool keep_alive = wants_keep_alive && !self->context_->stopping;
+                      self->send(std::move(response), !keep_alive);
+                    });
+    });
   }
 
   void send(http::response<http::string_body> response, bool close_after) {
@@ -317,10 +316,9 @@ struct Server::Impl {
 
 Server::Server(ServerConfig config, Handler handler, AccessLog& log)
     : Server(std::move(config),
-             AsyncHandler([handler = std::move(handler)](http::request<http::string_body>&& request,
-                                                         Responder respond) {
-               respond(handler(request));
-             }),
+             AsyncHandler(
+                 [handler = std::move(handler)](http::request<http::string_body>&& request,
+                                                Responder respond) { respond(handler(request)); }),
              log) {}
 
 Server::Server(ServerConfig config, AsyncHandler handler, AccessLog& log)

@@ -65,12 +65,10 @@ int run_service(const ServiceConfig& config, std::ostream& out, std::ostream& lo
   router_config.admin_token = config.admin_token;
   Router router(pool, std::move(router_config), writer ? &*writer : nullptr);
 
-  Server server(
-      server_config,
-      AsyncHandler([&router](Request&& request, Responder respond) {
-        router.handle_async(std::move(request), std::move(respond));
-      }),
-      log);
+  Server server(server_config, AsyncHandler([&router](Request&& request, Responder respond) {
+                  router.handle_async(std::move(request), std::move(respond));
+                }),
+                log);
   auto port = server.listen();
   auto host = server_config.host.find(':') == std::string::npos ? server_config.host
                                                                 : "[" + server_config.host + "]";

@@ -119,8 +119,7 @@ struct WriterQueue::Impl {
         // the old generation would lose the change, so follow the stub before every batch.
         if (writer && indexer::resolve_index_directory(options.index_path) != writer->path())
           close("the index switched generation");
-        if (!writer)
-          writer.emplace(options.index_path, std::numeric_limits<std::size_t>::max());
+        if (!writer) writer.emplace(options.index_path, std::numeric_limits<std::size_t>::max());
         return true;
       } catch (const Error& error) {
         if (error.code() != ErrorCode::index_unavailable) {
@@ -132,8 +131,9 @@ struct WriterQueue::Impl {
           logged = true;
         }
         auto now = Clock::now();
-        Error busy(ErrorCode::index_unavailable,
-                   std::string(error.what()) + "; nothing of this request was indexed, retry later");
+        Error busy(
+            ErrorCode::index_unavailable,
+            std::string(error.what()) + "; nothing of this request was indexed, retry later");
         std::vector<Pending> waiting;
         for (auto& pending : batch) {
           if (pending.deadline <= now)

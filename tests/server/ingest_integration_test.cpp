@@ -86,7 +86,7 @@ double ms_since(Clock::time_point start) {
 
 }  // namespace
 
-TEST_CASE("ingest end to end: POST one, array, JSON Lines; PUT replaces; DELETE removes",
+TEST_CASE("ingest end to end with POST of one or an array or JSON Lines then PUT and DELETE",
           "[ingest_integration]") {
   IngestServer s;
   auto one = s.post(article("one-1", "Quokka census begins"));
@@ -100,9 +100,9 @@ TEST_CASE("ingest end to end: POST one, array, JSON Lines; PUT replaces; DELETE 
   REQUIRE(array.result_int() == 200);
   CHECK(json::parse(array.body())["indexed"] == 2);
 
-  auto lines = s.post(article("nd-1", "Quokka line one") + "\n" + article("nd-2", "Quokka line two") +
-                          "\n",
-                      "application/x-ndjson");
+  auto lines =
+      s.post(article("nd-1", "Quokka line one") + "\n" + article("nd-2", "Quokka line two") + "\n",
+             "application/x-ndjson");
   REQUIRE(lines.result_int() == 200);
   CHECK(s.ids("quokka") == std::set<std::string>{"one-1", "arr-1", "arr-2", "nd-1", "nd-2"});
 
@@ -146,7 +146,7 @@ TEST_CASE("without an admin token the ingest routes answer 403", "[ingest_integr
   CHECK_FALSE(std::filesystem::exists(dir / "index"));  // the server never opened it to write
 }
 
-TEST_CASE("every acknowledged article is searchable at once: latency and throughput",
+TEST_CASE("every acknowledged article is searchable at once with latency and throughput printed",
           "[ingest_integration]") {
   IngestServer s;
   // Visibility: acknowledgement -> first search that finds it, 200 articles one by one.
@@ -167,11 +167,11 @@ TEST_CASE("every acknowledged article is searchable at once: latency and through
     latencies.push_back(ms_since(acknowledged));
   }
   auto p99 = percentile(latencies, 0.99);
-  std::printf("ingest visibility (ack -> searchable), 200 articles: p50 %.2f ms, p99 %.2f ms, "
-              "max %.2f ms; POST latency p50 %.1f ms, p99 %.1f ms\n",
-              percentile(latencies, 0.5), p99,
-              *std::max_element(latencies.begin(), latencies.end()), percentile(acks, 0.5),
-              percentile(acks, 0.99));
+  std::printf(
+      "ingest visibility (ack -> searchable), 200 articles: p50 %.2f ms, p99 %.2f ms, "
+      "max %.2f ms; POST latency p50 %.1f ms, p99 %.1f ms\n",
+      percentile(latencies, 0.5), p99, *std::max_element(latencies.begin(), latencies.end()),
+      percentile(acks, 0.5), percentile(acks, 0.99));
   CHECK(p99 <= 5000);
 
   // Throughput: 4 clients posting batches of 100, and 8 clients posting one article each.
@@ -185,7 +185,8 @@ TEST_CASE("every acknowledged article is searchable at once: latency and through
           for (int r = 0; r < requests; ++r) {
             std::string body = "[";
             for (int b = 0; b < batch; ++b) {
-              auto id = prefix + std::to_string(c) + "-" + std::to_string(r) + "-" + std::to_string(b);
+              auto id =
+                  prefix + std::to_string(c) + "-" + std::to_string(r) + "-" + std::to_string(b);
               body += (b ? "," : "") + article(id, "Throughput " + prefix + " story",
                                                "Body text for the throughput run, " + id + ".");
             }
@@ -200,15 +201,17 @@ TEST_CASE("every acknowledged article is searchable at once: latency and through
   };
   auto batched = run_clients(4, 10, 100, "tb");
   auto single = run_clients(8, 40, 1, "ts");
-  std::printf("ingest throughput over HTTP: %.0f articles/s (4 clients, 100 per request), "
-              "%.0f articles/s (8 clients, 1 per request)\n",
-              batched, single);
+  std::printf(
+      "ingest throughput over HTTP: %.0f articles/s (4 clients, 100 per request), "
+      "%.0f articles/s (8 clients, 1 per request)\n",
+      batched, single);
   CHECK(s.search("throughput+tb")["total"]["value"] == 4000);
   CHECK(s.search("throughput+ts")["total"]["value"] == 320);
 }
 
-TEST_CASE("searches while others post, update and delete: no 5xx, acknowledged state visible",
-          "[ingest_integration]") {
+TEST_CASE(
+    "searches while others post and update and delete get no 5xx and see what was acknowledged",
+    "[ingest_integration]") {
   IngestServer s;
   // The index exists before the searches start (a missing index is a legitimate 503).
   REQUIRE(s.post(article("seed-1", "Concurrent seed")).result_int() == 200);
@@ -284,7 +287,7 @@ TEST_CASE("searches while others post, update and delete: no 5xx, acknowledged s
   }
 }
 
-TEST_CASE("the write lock shared with newsq-index, both ways", "[ingest_integration]") {
+TEST_CASE("the write lock is shared with newsq-index both ways", "[ingest_integration]") {
   IngestServer s({"--lock-wait-ms", "400", "--writer-idle-ms", "300"});
   REQUIRE(s.post(article("l-1", "Lockstep first")).result_int() == 200);
 
@@ -320,7 +323,7 @@ TEST_CASE("the write lock shared with newsq-index, both ways", "[ingest_integrat
   CHECK(s.ids("lockstep") == std::set<std::string>{"l-1", "l-2", "l-3", "cli-1"});
 }
 
-TEST_CASE("a generation switch (stub replaced by rename) under search load: zero errors",
+TEST_CASE("a generation switch by renaming a stub under search load has zero errors",
           "[ingest_integration]") {
   TempDir dir;
   index_jsonl(dir / "A", article("a-1", "Generation alphaword story") + "\n");

@@ -107,7 +107,7 @@ TEST_CASE("content types choose the body format", "[ingest]") {
   CHECK(body_format_for("application/x-www-form-urlencoded") == BodyFormat::sniff);
 }
 
-TEST_CASE("one article, an array or JSON Lines; ids derived when missing", "[ingest]") {
+TEST_CASE("one article or an array or JSON Lines with ids derived when missing", "[ingest]") {
   auto one = must_parse(R"({"id":"a1","title":"One"})", BodyFormat::json);
   REQUIRE(one.size() == 1);
   CHECK(one[0].id == "a1");
@@ -127,7 +127,7 @@ TEST_CASE("one article, an array or JSON Lines; ids derived when missing", "[ing
   CHECK(must_parse("{\"id\":\"l1\",\"title\":\"A\"}\n", BodyFormat::json_lines).size() == 1);
 }
 
-TEST_CASE("validation names the field and the item or line; all or nothing", "[ingest]") {
+TEST_CASE("validation names the field and the item or line and is all or nothing", "[ingest]") {
   auto array = must_reject(
       R"([{"id":"ok","title":"fine"},{"id":"b","title":"x","published":"yesterday"},{"id":"c"}])",
       BodyFormat::json);
@@ -139,9 +139,10 @@ TEST_CASE("validation names the field and the item or line; all or nothing", "[i
   CHECK_THAT(array.what(), Catch::StartsWith("item 1: field 'published'"));
   CHECK_THAT(array.what(), Catch::Contains("nothing was indexed"));
 
-  auto lines = must_reject("{\"id\":\"a\",\"title\":\"x\"}\n{\"id\":\"b\",\"kind\":\"video\","
-                           "\"title\":\"t\"}\nnot json\n",
-                           BodyFormat::json_lines);
+  auto lines = must_reject(
+      "{\"id\":\"a\",\"title\":\"x\"}\n{\"id\":\"b\",\"kind\":\"video\","
+      "\"title\":\"t\"}\nnot json\n",
+      BodyFormat::json_lines);
   CHECK(lines.lines());
   REQUIRE(lines.problems().size() == 2);
   CHECK(lines.problems()[0].item == 2u);
@@ -152,8 +153,7 @@ TEST_CASE("validation names the field and the item or line; all or nothing", "[i
   CHECK_THAT(must_reject("", BodyFormat::sniff).what(), Catch::Contains("empty"));
   CHECK_THAT(must_reject("[]", BodyFormat::json).what(), Catch::Contains("no article"));
   CHECK_THAT(must_reject("42", BodyFormat::json).what(), Catch::Contains("JSON object"));
-  CHECK_THAT(must_reject("{\"title\": ", BodyFormat::json).what(),
-             Catch::Contains("invalid JSON"));
+  CHECK_THAT(must_reject("{\"title\": ", BodyFormat::json).what(), Catch::Contains("invalid JSON"));
   CHECK(must_reject(R"({"id":"x","title":5})", BodyFormat::json).problems()[0].item ==
         std::nullopt);
 }
@@ -168,7 +168,8 @@ TEST_CASE("PUT takes its id from the path and refuses another", "[ingest]") {
   CHECK_THROWS_AS(parse_put_article(R"([{"title":"New"}])", "p1"), IngestRejected);
 }
 
-TEST_CASE("the admin token: file, environment, constant-time bearer check", "[ingest]") {
+TEST_CASE("the admin token from a file or the environment and its constant-time bearer check",
+          "[ingest]") {
   test::TempDir dir;
   test::write_file(dir / "token", "  file-token-0123456789\n second line\n");
   CHECK(load_admin_token((dir / "token").string(), "env-token-0123456789") ==
@@ -194,9 +195,10 @@ TEST_CASE("the admin token: file, environment, constant-time bearer check", "[in
   CHECK_FALSE(bearer_matches("Bearer ", ""));
 }
 
-TEST_CASE_METHOD(Fixture, "admin routes: POST, PUT, DELETE answer after the writer", "[ingest]") {
-  auto posted = call(verb::post, "/articles", R"([{"id":"a1","title":"One"},{"id":"a2","title":"Two"}])",
-                     "application/json");
+TEST_CASE_METHOD(Fixture, "admin routes POST PUT and DELETE answer after the writer", "[ingest]") {
+  auto posted =
+      call(verb::post, "/articles", R"([{"id":"a1","title":"One"},{"id":"a2","title":"Two"}])",
+           "application/json");
   REQUIRE(posted.result() == status::ok);
   auto body = json::parse(posted.body());
   CHECK(body["indexed"] == 2);
@@ -218,7 +220,8 @@ TEST_CASE_METHOD(Fixture, "admin routes: POST, PUT, DELETE answer after the writ
   CHECK(json::parse(absent.body())["error"]["code"] == "not_found");
 }
 
-TEST_CASE_METHOD(Fixture, "admin routes: 401, 400 with problems, 503 with Retry-After, 405",
+TEST_CASE_METHOD(Fixture,
+                 "admin routes answer 401 and 400 with problems and 503 with Retry-After and 405",
                  "[ingest]") {
   auto anonymous = call(verb::post, "/articles", R"({"id":"a","title":"x"})", "", false);
   CHECK(anonymous.result() == status::unauthorized);

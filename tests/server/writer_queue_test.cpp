@@ -48,7 +48,7 @@ std::uint64_t count(const std::string& index, const std::string& query) {
 
 }  // namespace
 
-TEST_CASE("acknowledged changes are committed and visible; removals report existence",
+TEST_CASE("acknowledged changes are committed and visible and removals report existence",
           "[writer_queue]") {
   TempDir dir;
   auto index = (dir / "index").string();
@@ -83,7 +83,7 @@ TEST_CASE("acknowledged changes are committed and visible; removals report exist
   CHECK(count(index, "grouped") == 50);
 }
 
-TEST_CASE("another writer holding the lock: bounded wait, then index_unavailable",
+TEST_CASE("another writer holding the lock means a bounded wait then index_unavailable",
           "[writer_queue]") {
   TempDir dir;
   auto index = (dir / "index").string();
@@ -117,8 +117,7 @@ TEST_CASE("another writer holding the lock: bounded wait, then index_unavailable
   CHECK(count(index, "lockedout") == 0);
 }
 
-TEST_CASE("the writer releases the lock when idle and drains its queue on stop",
-          "[writer_queue]") {
+TEST_CASE("the writer releases the lock when idle and drains its queue on stop", "[writer_queue]") {
   TempDir dir;
   auto index = (dir / "index").string();
   WriterQueueOptions options;
@@ -132,15 +131,15 @@ TEST_CASE("the writer releases the lock when idle and drains its queue on stop",
 
   std::atomic<int> acknowledged{0};
   for (int i = 0; i < 20; ++i)
-    queue->submit({upsert("d" + std::to_string(i), "Drained story")},
-                  [&](IngestOutcome outcome) {
-                    if (!outcome.error) ++acknowledged;
-                  });
+    queue->submit({upsert("d" + std::to_string(i), "Drained story")}, [&](IngestOutcome outcome) {
+      if (!outcome.error) ++acknowledged;
+    });
   queue->stop();
   CHECK(acknowledged == 20);
   CHECK(count(index, "drained") == 20);
   std::promise<IngestOutcome> late;
-  queue->submit({upsert("late", "Too late")}, [&](IngestOutcome outcome) { late.set_value(outcome); });
+  queue->submit({upsert("late", "Too late")},
+                [&](IngestOutcome outcome) { late.set_value(outcome); });
   auto outcome = late.get_future().get();
   REQUIRE(outcome.error);
   CHECK(outcome.error->code() == ErrorCode::index_unavailable);

@@ -84,5 +84,4 @@ void add_common_headers(http::response<http::string_body>& response);
 http::response<http::string_body> json_response(http::status status, const nlohmann::json& body,
                                                 unsigned version);
 
-
 }  // namespace newsq::server

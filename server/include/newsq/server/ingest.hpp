@@ -47,9 +47,9 @@ class IngestBackend {
 
 /// How a POST body is read.
 enum class BodyFormat {
-  json,       ///< one JSON object or a JSON array of objects
-  json_lines, ///< one JSON object per line (blank lines skipped)
-  sniff,      ///< JSON when the whole body parses as one JSON value, else JSON Lines
+  json,        ///< one JSON object or a JSON array of objects
+  json_lines,  ///< one JSON object per line (blank lines skipped)
+  sniff,       ///< JSON when the whole body parses as one JSON value, else JSON Lines
 };
 
 /// application/json -> json; application/x-ndjson, application/jsonl, application/json-lines
@@ -89,8 +89,8 @@ class IngestRejected : public Error {
 
 /// The admin token: from the file `token_file` when given (its first line, surrounding
 /// whitespace removed), else from `env_value` (the NEWSQ_ADMIN_TOKEN variable; empty counts as
-/// unset), else nullopt (ingest disabled). Throws Error(bad_parameter) when the file cannot be read or the token is
-/// empty or shorter than 16 characters (a guessable token is worse than none).
+/// unset), else nullopt (ingest disabled). Throws Error(bad_parameter) when the file cannot be read
+/// or the token is empty or shorter than 16 characters (a guessable token is worse than none).
 std::optional<std::string> load_admin_token(const std::optional<std::string>& token_file,
                                             const char* env_value);
 

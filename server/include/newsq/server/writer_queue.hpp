@@ -28,10 +28,10 @@ namespace newsq::server {
 
 struct WriterQueueOptions {
   std::string index_path;  ///< a database directory or a generation stub (followed per batch)
-  std::chrono::milliseconds max_batch_delay{0};    ///< wait this long for more requests
-  std::size_t max_batch_changes = 1000;            ///< stop gathering requests above this
-  std::chrono::milliseconds idle_close{1000};      ///< close the database after this idle time
-  std::chrono::milliseconds lock_wait{5000};       ///< longest a request waits for the lock
+  std::chrono::milliseconds max_batch_delay{0};  ///< wait this long for more requests
+  std::size_t max_batch_changes = 1000;          ///< stop gathering requests above this
+  std::chrono::milliseconds idle_close{1000};    ///< close the database after this idle time
+  std::chrono::milliseconds lock_wait{5000};     ///< longest a request waits for the lock
   /// Called on the writer thread after every successful commit, before the requests are
   /// acknowledged (the server bumps the searcher pool's generation here).
   std::function<void()> on_commit;
