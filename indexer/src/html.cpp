@@ -196,19 +196,9 @@ constexpr char32_t kReplacementCharacter = 0xFFFD;
 constexpr char32_t kNoBreakSpace = 0xA0;
 
 std::optional<char32_t> numeric_reference(std::string_view digits, bool hex) {
-  if (digits.empty()) return std::nullopt;
-  char32_t value = 0;
-  for (char d : digits) {
-    int digit = -1;
-    if (d >= '0' && d <= '9')
-      digit = d - '0';
-    else if (hex && d >= 'a' && d <= 'f')
-      digit = d - 'a' + 10;
-    else if (hex && d >= 'A' && d <= 'F')
-      digit = d - 'A' + 10;
-    if (digit < 0) return std::nullopt;
-    if (value <= 0x10FFFF) value = value * (hex ? 16 : 10) + static_cast<char32_t>(digit);
-  }
+  const auto number = text::reference_number(digits, hex);
+  if (!number) return std::nullopt;
+  const char32_t value = *number;
   if (value == 0 || value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF))
     return kReplacementCharacter;
   if (value >= 0x80 && value <= 0x9F && kWindows1252[value - 0x80] != 0)

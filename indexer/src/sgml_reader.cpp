@@ -112,23 +112,9 @@ std::string decode(std::string_view text) {
     else if (entity.size() > 1 && entity[0] == '#') {
       const bool hex = entity[1] == 'x' || entity[1] == 'X';
       const std::string_view digits = entity.substr(hex ? 2 : 1);
-      char32_t value = 0;
-      bool ok = !digits.empty();
-      for (char d : digits) {
-        int digit = -1;
-        if (d >= '0' && d <= '9')
-          digit = d - '0';
-        else if (hex && d >= 'a' && d <= 'f')
-          digit = d - 'a' + 10;
-        else if (hex && d >= 'A' && d <= 'F')
-          digit = d - 'A' + 10;
-        if (digit < 0 || value > 0x10FFFF) {
-          ok = false;
-          break;
-        }
-        value = value * (hex ? 16 : 10) + static_cast<char32_t>(digit);
-      }
-      if (ok && value <= 0x10FFFF && !(value >= 0xD800 && value <= 0xDFFF)) code_point = value;
+      const auto value = text::reference_number(digits, hex);
+      if (value && *value <= 0x10FFFF && !(*value >= 0xD800 && *value <= 0xDFFF))
+        code_point = *value;
     }
     if (!code_point) {
       out += c;

@@ -71,6 +71,24 @@ bool replace_invalid_utf8(std::string& text) {
   return true;
 }
 
+std::optional<char32_t> reference_number(std::string_view digits, bool hex) {
+  if (digits.empty()) return std::nullopt;
+  char32_t value = 0;
+  for (char d : digits) {
+    int digit = -1;
+    if (d >= '0' && d <= '9')
+      digit = d - '0';
+    else if (hex && d >= 'a' && d <= 'f')
+      digit = d - 'a' + 10;
+    else if (hex && d >= 'A' && d <= 'F')
+      digit = d - 'A' + 10;
+    if (digit < 0) return std::nullopt;
+    // Saturate rather than overflow: any value past the last code point is equally invalid.
+    if (value <= 0x10FFFF) value = value * (hex ? 16 : 10) + static_cast<char32_t>(digit);
+  }
+  return value;
+}
+
 void append_utf8(std::string& out, char32_t cp) {
   if (cp < 0x80) {
     out += static_cast<char>(cp);

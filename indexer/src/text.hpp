@@ -2,6 +2,7 @@
 #pragma once
 
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -14,6 +15,10 @@ bool replace_invalid_utf8(std::string& text);
 
 /// Appends the UTF-8 encoding of `code_point` (which must be a valid scalar value).
 void append_utf8(std::string& out, char32_t code_point);
+
+/// The value of a numeric character reference's digits ("38", or hex "26"): nullopt when
+/// `digits` is empty or holds a non-digit; a value above 0x10FFFF (saturated) when too large.
+std::optional<char32_t> reference_number(std::string_view digits, bool hex);
 
 /// `text` without leading and trailing ASCII whitespace.
 std::string_view trim(std::string_view text);
