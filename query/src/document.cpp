@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "fingerprint.hpp"
 #include "newsq/errors.hpp"
 #include "newsq/schema.hpp"
 
@@ -75,6 +76,12 @@ Xapian::Document DocumentBuilder::build(const Article& article) {
                   Xapian::sortable_serialise(static_cast<double>(article.published->utc_seconds)));
     doc.add_value(schema::kSlotDay, day);
   }
+
+  // Near-duplicates share a collapse key (see fingerprint.hpp): the body's lead, else the
+  // summary's, so a republished wire story folds into one hit at search time.
+  if (const std::string key = collapse_key(!article.body.empty() ? article.body : article.summary);
+      !key.empty())
+    doc.add_value(schema::kSlotCollapse, key);
 
   doc.set_data(to_json(article).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   return doc;

@@ -29,7 +29,7 @@ inline constexpr unsigned kSlotPublished = 0;  ///< sortable_serialise(UTC secon
 inline constexpr unsigned kSlotDay = 1;        ///< "YYYYMMDD" (UTC), for the date histogram
 inline constexpr unsigned kSlotTopics = 2;     ///< folded topics joined by '\x1f', for facets
 inline constexpr unsigned kSlotSource = 3;     ///< folded source
-inline constexpr unsigned kSlotCollapse = 4;   ///< collapse key of near-duplicates (reserved)
+inline constexpr unsigned kSlotCollapse = 4;   ///< near-duplicate key (query/src/fingerprint.hpp)
 inline constexpr unsigned kSlotKind = 5;       ///< "article" or "brief"
 
 /// Separator of the values in kSlotTopics (a control character no folded topic contains).
