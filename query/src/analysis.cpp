@@ -1,5 +1,6 @@
 #include "newsq/analysis.hpp"
 
+#include <unicode/brkiter.h>
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
 #include <unicode/uscript.h>
@@ -12,6 +13,9 @@ namespace newsq {
 struct Analyzer::Impl {
   const icu::Normalizer2* nfkd = nullptr;
   const icu::Normalizer2* nfc = nullptr;
+  /// ICU's dictionary-based word breaker, for scripts written without spaces. Created on first
+  /// use (most text never needs it); one per Analyzer since a BreakIterator is not thread-safe.
+  std::unique_ptr<icu::BreakIterator> words;
 };
 
 namespace {
@@ -50,6 +54,59 @@ const char16_t* fold_special(UChar32 c) {
 // for example, a non-spacing mark is a vowel and removing it would merge different words.
 bool folds_marks(UScriptCode script) {
   return script == USCRIPT_LATIN || script == USCRIPT_GREEK || script == USCRIPT_CYRILLIC;
+}
+
+// Scripts written without spaces between words, which need a dictionary to find the words.
+bool unspaced_script(UChar32 c) {
+  if (c < 0x0E00) return false;  // below Thai: every script there separates words
+  UErrorCode status = U_ZERO_ERROR;
+  switch (uscript_getScript(c, &status)) {
+    case USCRIPT_HAN:
+    case USCRIPT_HIRAGANA:
+    case USCRIPT_KATAKANA:
+    case USCRIPT_THAI:
+    case USCRIPT_LAO:
+    case USCRIPT_KHMER:
+    case USCRIPT_MYANMAR:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+namespace {
+
+void segment_unspaced(std::unique_ptr<icu::BreakIterator>& words, icu::UnicodeString& text) {
+  bool any = false;
+  for (int32_t i = 0; i < text.length() && !any;) {
+    const UChar32 c = text.char32At(i);
+    any = unspaced_script(c);
+    i += U16_LENGTH(c);
+  }
+  if (!any) return;
+  if (!words) {
+    UErrorCode status = U_ZERO_ERROR;
+    words.reset(icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), status));
+    if (U_FAILURE(status)) {
+      words.reset();
+      return;  // no segmentation data: Xapian's CJK n-grams still make the text searchable
+    }
+  }
+  words->setText(text);
+  // A space at every word boundary that has an unspaced-script character on both sides, so
+  // "新闻联播" and "新闻 联播" index and search alike.
+  icu::UnicodeString out;
+  int32_t start = words->first();
+  for (int32_t end = words->next(); end != icu::BreakIterator::DONE;
+       start = end, end = words->next()) {
+    if (start > 0 && unspaced_script(text.char32At(start)) &&
+        unspaced_script(text.char32At(text.moveIndex32(start, -1))))
+      out.append(static_cast<UChar>(0x20));
+    out.append(text, start, end - start);
+  }
+  text = out;
 }
 
 }  // namespace
@@ -117,11 +174,14 @@ std::string Analyzer::fold(std::string_view text) const {
     else
       stripped.append(c);
   }
-  const icu::UnicodeString composed = impl_->nfc->normalize(stripped, status);
+  icu::UnicodeString composed = impl_->nfc->normalize(stripped, status);
+  if (U_FAILURE(status)) composed = stripped;
+  segment_unspaced(impl_->words, composed);
   std::string out;
-  (U_SUCCESS(status) ? composed : stripped).toUTF8String(out);
+  composed.toUTF8String(out);
   return strip_possessives(std::move(out));
 }
+
 
 std::string Analyzer::fold_value(std::string_view text) const {
   std::string folded = fold(text);

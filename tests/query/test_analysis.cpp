@@ -36,11 +36,21 @@ TEST_CASE("fold drops the English possessive 's and nothing else", "[analysis]")
   CHECK(analyzer.fold("Peskóv's") == "Peskov");
 }
 
-TEST_CASE("fold keeps marks that are vowels in Indic scripts and leaves CJK alone",
-          "[analysis]") {
+TEST_CASE("fold keeps marks that are vowels in Indic scripts", "[analysis]") {
   Analyzer analyzer;
   CHECK(analyzer.fold("हिन्दी") == "हिन्दी");
-  CHECK(analyzer.fold("新闻联播") == "新闻联播");
+}
+
+TEST_CASE("fold separates the words of scripts written without spaces", "[analysis]") {
+  Analyzer analyzer;
+  // Where ICU's dictionary puts the boundaries is its business; that they are the same with and
+  // without the spaces a reader may type is ours.
+  CHECK(analyzer.fold("新闻联播").rfind("新闻 ", 0) == 0);
+  CHECK(analyzer.fold("新闻联播") == analyzer.fold("新闻 联播"));
+  CHECK(analyzer.fold("长江经济带发展") == analyzer.fold("长江 经济带 发展"));
+  CHECK(analyzer.fold("ภาษาไทย") == "ภาษา ไทย");
+  // Latin next to Han is already separated by the tokeniser: no space is added there.
+  CHECK(analyzer.fold("NATO峰会").find("NATO") == 0);
 }
 
 TEST_CASE("fold replaces invalid UTF-8 rather than failing", "[analysis]") {

@@ -29,8 +29,10 @@ class Analyzer {
   Analyzer& operator=(const Analyzer&) = delete;
 
   /// Steps 1-2 above: NFKC plus accent folding, case kept, and the English possessive 's
-  /// dropped ("Spain's" -> "Spain"). Invalid UTF-8 sequences become U+FFFD. ASCII input never
-  /// touches ICU (the fast path).
+  /// dropped ("Spain's" -> "Spain"). Text in scripts written without spaces (Chinese, Japanese,
+  /// Thai, Lao, Khmer, Myanmar) gets a space between its words, found by ICU's dictionary word
+  /// breaker, so queries match with or without spaces. Invalid UTF-8 sequences become U+FFFD.
+  /// ASCII input never touches ICU (the fast path). Not thread-safe: one Analyzer per thread.
   std::string fold(std::string_view text) const;
 
   /// fold() and then lower-case: the form of boolean values (topics, sources, authors).
