@@ -164,7 +164,11 @@ std::string Analyzer::fold(std::string_view text) const {
     const UChar32 c = decomposed.char32At(i);
     i += U16_LENGTH(c);
     if (u_charType(c) == U_NON_SPACING_MARK) {
-      if (folds_marks(base_script)) continue;
+      // ñ is a letter of its own in Spanish ("año" is not "ano"): its tilde stays.
+      const bool enye = c == 0x0303 && !stripped.isEmpty() &&
+                        (stripped.char32At(stripped.length() - 1) == 'n' ||
+                         stripped.char32At(stripped.length() - 1) == 'N');
+      if (folds_marks(base_script) && !enye) continue;
     } else {
       UErrorCode script_status = U_ZERO_ERROR;
       base_script = uscript_getScript(c, &script_status);

@@ -21,6 +21,13 @@ TEST_CASE("fold removes accents from Latin, Greek and Cyrillic letters, keeping 
   CHECK(analyzer.fold("Ёлка") == "Елка");
 }
 
+TEST_CASE("fold keeps the Spanish ñ, a letter of its own", "[analysis]") {
+  Analyzer analyzer;
+  CHECK(analyzer.fold("año España") == "año España");
+  CHECK(analyzer.fold("Peña Nieto") == "Peña Nieto");
+  CHECK(analyzer.fold("cañón") == "cañon");
+}
+
 TEST_CASE("fold applies NFKC compatibility normalisation", "[analysis]") {
   Analyzer analyzer;
   CHECK(analyzer.fold("ﬁnance") == "finance");        // ligature

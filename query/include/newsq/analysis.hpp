@@ -1,8 +1,10 @@
 // newsq's one text analysis, used identically at index time and at query time:
 //   1. Unicode NFKC normalisation (ICU): full-width forms, ligatures and compatibility
 //      characters become their plain equivalents;
-//   2. accent folding: combining marks are removed after canonical decomposition, so "Tartús"
-//      and "Tartous" are one word and "Peskóv" finds "Peskov";
+//   2. accent folding: combining marks are removed after canonical decomposition, for Latin,
+//      Greek and Cyrillic letters only (in Indic scripts marks are vowels), so "Peskóv" finds
+//      "Peskov" and "Müller" finds "Muller". Exception: Spanish ñ stays ñ ("año" is not "ano").
+//      German "ae" spellings of ä are not folding but synonyms (data/synonyms.txt);
 //   3. Xapian's tokenisation, lower-casing and Snowball stemming in the text's language,
 //      applied by the TermGenerator (index) and QueryParser (query) that make_term_generator()
 //      and configure_query_parser() set up the same way.
