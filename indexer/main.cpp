@@ -1,6 +1,8 @@
 // newsq-index: builds and maintains a newsq index. Parses arguments and calls newsq_indexer.
 #include <unistd.h>
 
+#include <chrono>
+#include <cmath>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -21,6 +23,14 @@ int main(int argc, char** argv) {
                  "Index directory. Default: $NEWSQ_INDEX if set, else $XDG_DATA_HOME/newsq/index, "
                  "else ~/.local/share/newsq/index")
       ->type_name("PATH");
+  double lock_wait_seconds = 10;
+  app.add_option(
+         "--lock-wait", lock_wait_seconds,
+         "Seconds to wait while another writer (newsq-server's ingest or another "
+         "newsq-index) holds the index's write lock, retrying with backoff; 0 fails at once")
+      ->type_name("SECONDS")
+      ->check(CLI::Range(0.0, 86400.0))
+      ->capture_default_str();
 
   // The options add and rebuild share: how to read the inputs.
   const auto add_read_options = [](CLI::App* command, AddRequest& request, std::string& format_name,
@@ -115,12 +125,14 @@ int main(int argc, char** argv) {
   }
 
   if (index_path.empty()) index_path = newsq::default_index_path();
+  const auto lock_wait = std::chrono::milliseconds(std::llround(lock_wait_seconds * 1000));
   const auto complete = [&](AddRequest& request, const std::string& format,
                             const std::string& day) {
     request.index_path = index_path;
     if (!format.empty()) request.format = parse_format(format);
     if (!day.empty()) request.read.date = day;
     request.progress = ::isatty(STDERR_FILENO) == 1;
+    request.lock_wait = lock_wait;
   };
   if (*add) {
     complete(add_request, format_name, date);
@@ -132,8 +144,8 @@ int main(int argc, char** argv) {
     return run_rebuild(rebuild_request, std::cerr);
   }
   if (*rollback) return run_rollback(index_path, std::cerr);
-  if (*compact) return run_compact(index_path, std::cerr);
-  if (*remove) return run_delete(index_path, ids, std::cerr);
-  if (*synonyms) return run_synonyms(index_path, synonyms_file, std::cerr);
+  if (*compact) return run_compact(index_path, std::cerr, lock_wait);
+  if (*remove) return run_delete(index_path, ids, std::cerr, lock_wait);
+  if (*synonyms) return run_synonyms(index_path, synonyms_file, std::cerr, lock_wait);
   return run_stats(index_path, stats_json, std::cout, std::cerr);
 }

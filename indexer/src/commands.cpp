@@ -224,7 +224,7 @@ int exit_status(ErrorCode code) noexcept {
 int run_add(const AddRequest& request, std::ostream& err) {
   return guarded(err, [&] {
     const auto formats = check_inputs(request);
-    IndexWriter writer(request.index_path, request.batch_size);
+    IndexWriter writer(request.index_path, WriterOptions{request.batch_size, request.lock_wait});
     const IngestCounts counts = ingest_inputs(request, formats, writer, err);
     return counts.rejected > 0 ? kExitRejected : kExitOk;
   });
@@ -300,7 +300,8 @@ int run_rollback(const std::string& index_path, std::ostream& err) {
   });
 }
 
-int run_compact(const std::string& index_path, std::ostream& err) {
+int run_compact(const std::string& index_path, std::ostream& err,
+                std::chrono::milliseconds lock_wait) {
   return guarded(err, [&] {
     GenerationLock lock(index_path);
     const IndexLayout layout = inspect_index(index_path);
@@ -309,7 +310,7 @@ int run_compact(const std::string& index_path, std::ostream& err) {
     check_convertible(index_path, layout);
     // Holding the live generation's write lock keeps writers out while it is copied: a batch
     // committed during the compaction would otherwise be missing from the new generation.
-    IndexWriter hold_writers(*live);
+    IndexWriter hold_writers(*live, WriterOptions{kDefaultBatchSize, lock_wait});
     const std::uint64_t documents = hold_writers.document_count();
     const std::uint64_t generation = claim_generation(index_path, 1);
     const std::string directory = generation_directory(index_path, generation);
@@ -327,10 +328,10 @@ int run_compact(const std::string& index_path, std::ostream& err) {
 }
 
 int run_delete(const std::string& index_path, const std::vector<std::string>& ids,
-               std::ostream& err) {
+               std::ostream& err, std::chrono::milliseconds lock_wait) {
   return guarded(err, [&] {
     if (ids.empty()) throw Error(ErrorCode::bad_parameter, "no ids given");
-    IndexWriter writer(index_path, std::max<std::size_t>(ids.size(), 1));
+    IndexWriter writer(index_path, WriterOptions{std::max<std::size_t>(ids.size(), 1), lock_wait});
     std::size_t deleted = 0;
     std::vector<std::string> missing;
     for (const auto& id : ids) {
@@ -347,10 +348,11 @@ int run_delete(const std::string& index_path, const std::vector<std::string>& id
   });
 }
 
-int run_synonyms(const std::string& index_path, const std::string& file, std::ostream& err) {
+int run_synonyms(const std::string& index_path, const std::string& file, std::ostream& err,
+                 std::chrono::milliseconds lock_wait) {
   return guarded(err, [&] {
     const auto rules = read_synonyms_file(file);
-    IndexWriter writer(index_path);
+    IndexWriter writer(index_path, WriterOptions{kDefaultBatchSize, lock_wait});
     const std::size_t keys = writer.replace_synonyms(rules);
     writer.commit();
     err << "loaded " << rules.size() << " synonym rules (" << keys << " keys) from " << file

@@ -1,8 +1,12 @@
 #include "newsq/indexer/index_writer.hpp"
 
+#include <algorithm>
+#include <cstdio>
 #include <ctime>
 #include <filesystem>
 #include <optional>
+#include <thread>
+#include <utility>
 
 #include <xapian.h>
 
@@ -50,29 +54,77 @@ std::string now_iso8601() {
   return format_iso8601(Timestamp{static_cast<std::int64_t>(std::time(nullptr)), 0});
 }
 
+// Seconds for a message: "10 s", "0.3 s".
+std::string seconds_text(std::chrono::milliseconds duration) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g s", static_cast<double>(duration.count()) / 1000.0);
+  return text;
+}
+
+// Backoff between attempts to take the lock: short at first, since a writer's commit or the
+// server's idle release usually frees it within milliseconds, capped so a long wait still
+// notices the release within half a second.
+constexpr std::chrono::milliseconds kFirstLockRetry{10};
+constexpr std::chrono::milliseconds kLastLockRetry{500};
+
+struct OpenedDatabase {
+  std::string path;  // the directory opened (the live generation's behind a stub)
+  Xapian::WritableDatabase database;
+};
+
+OpenedDatabase open_once(const std::string& index_path) {
+  std::string path = resolve_index_directory(index_path);
+  check_target_directory(path);
+  try {
+    return {path, Xapian::WritableDatabase(path, Xapian::DB_CREATE_OR_OPEN)};
+  } catch (const Xapian::DatabaseLockError&) {
+    throw;
+  } catch (const Xapian::Error& e) {
+    throw Error(ErrorCode::index_unavailable,
+                "cannot open the index " + path + " for writing: " + e.get_description());
+  }
+}
+
+// Opens the index, retrying while another process holds Xapian's write lock until `lock_wait`
+// has passed. The stub is resolved again on every attempt: a rebuild may switch generations while
+// we wait, and writing the old one would lose the changes.
+OpenedDatabase open_waiting(const std::string& index_path, std::chrono::milliseconds lock_wait) {
+  using Clock = std::chrono::steady_clock;
+  const auto deadline = Clock::now() + lock_wait;
+  auto backoff = kFirstLockRetry;
+  for (;;) {
+    try {
+      return open_once(index_path);
+    } catch (const Xapian::DatabaseLockError&) {
+      const auto now = Clock::now();
+      if (now >= deadline) {
+        const std::string waited = lock_wait.count() == 0
+                                       ? " (did not wait: the lock wait is 0)"
+                                       : "; retried for " + seconds_text(lock_wait);
+        throw Error(ErrorCode::index_unavailable,
+                    "the index " + resolve_index_directory(index_path) +
+                        " is locked by another writer: newsq-server's ingest or another "
+                        "newsq-index" +
+                        waited);
+      }
+      std::this_thread::sleep_for(std::min<Clock::duration>(backoff, deadline - now));
+      backoff = std::min(backoff * 2, kLastLockRetry);
+    }
+  }
+}
+
 }  // namespace
 
 struct IndexWriter::Impl {
-  Impl(const std::string& index_path, std::size_t batch)
-      : path(resolve_index_directory(index_path)),
+  Impl(const std::string& index_path, const WriterOptions& options)
+      : Impl(open_waiting(index_path, options.lock_wait), options.batch_size) {}
+
+  Impl(OpenedDatabase opened, std::size_t batch)
+      : path(std::move(opened.path)),
         batch_size(batch == 0 ? 1 : batch),
-        database(open(path)),
+        database(std::move(opened.database)),
         builder(analyzer, &database) {
     check_schema();
-  }
-
-  static Xapian::WritableDatabase open(const std::string& path) {
-    check_target_directory(path);
-    try {
-      return Xapian::WritableDatabase(path, Xapian::DB_CREATE_OR_OPEN);
-    } catch (const Xapian::DatabaseLockError&) {
-      throw Error(
-          ErrorCode::index_unavailable,
-          "the index " + path + " is locked by another writer (is another newsq-index running?)");
-    } catch (const Xapian::Error& e) {
-      throw Error(ErrorCode::index_unavailable,
-                  "cannot open the index " + path + " for writing: " + e.get_description());
-    }
   }
 
   void check_schema() {
@@ -136,7 +188,10 @@ struct IndexWriter::Impl {
 };
 
 IndexWriter::IndexWriter(const std::string& path, std::size_t batch_size)
-    : impl_(std::make_unique<Impl>(path, batch_size)) {}
+    : IndexWriter(path, WriterOptions{batch_size, std::chrono::milliseconds(0)}) {}
+
+IndexWriter::IndexWriter(const std::string& path, const WriterOptions& options)
+    : impl_(std::make_unique<Impl>(path, options)) {}
 
 IndexWriter::~IndexWriter() {
   if (!impl_ || !impl_->in_transaction) return;

@@ -3,6 +3,7 @@
 // codes are mapped to exit statuses in exactly one place (exit_status()).
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <iosfwd>
 #include <optional>
@@ -31,6 +32,9 @@ struct AddRequest {
   ReadOptions read;
   std::size_t batch_size = kDefaultBatchSize;
   bool progress = false;  ///< draw a progress line on `err` (when it is a terminal)
+  /// How long to wait for the write lock held by another writer (WriterOptions::lock_wait);
+  /// zero fails at once. newsq-index passes its --lock-wait.
+  std::chrono::milliseconds lock_wait{0};
 };
 
 /// `newsq-index add`: checks every input's format and readability and the page options before
@@ -75,19 +79,22 @@ int run_rollback(const std::string& index_path, std::ostream& err);
 /// `newsq-index compact`: compacts the live generation (or plain directory) with Xapian's
 /// compact() into a new generation, checks it has the same document count, and switches to it
 /// like rebuild, keeping the previous generation. Holds the live generation's write lock
-/// meanwhile, so it fails (kExitFatal, "locked by another writer") rather than lose a batch
-/// another writer would commit during the copy.
-int run_compact(const std::string& index_path, std::ostream& err);
+/// meanwhile (waiting up to `lock_wait` for it), so it fails (kExitFatal, "locked by another
+/// writer") rather than lose a batch another writer would commit during the copy.
+int run_compact(const std::string& index_path, std::ostream& err,
+                std::chrono::milliseconds lock_wait = {});
 
 /// `newsq-index delete`: removes the documents with these ids and commits. Reports each id not
-/// found on `err` and a summary line. Returns kExitRejected when any was not found.
+/// found on `err` and a summary line. Returns kExitRejected when any was not found. Waits up to
+/// `lock_wait` for the write lock (kExitFatal when it stays taken).
 int run_delete(const std::string& index_path, const std::vector<std::string>& ids,
-               std::ostream& err);
+               std::ostream& err, std::chrono::milliseconds lock_wait = {});
 
 /// `newsq-index synonyms FILE`: replaces the index's synonym table with the rules of FILE
 /// (format in newsq/synonyms.hpp) and commits. A bad rule is reported as "FILE:LINE: reason"
-/// and nothing is written (kExitFatal).
-int run_synonyms(const std::string& index_path, const std::string& file, std::ostream& err);
+/// and nothing is written (kExitFatal). Waits up to `lock_wait` for the write lock.
+int run_synonyms(const std::string& index_path, const std::string& file, std::ostream& err,
+                 std::chrono::milliseconds lock_wait = {});
 
 /// `newsq-index stats`: document count, last update, size on disk, schema version and revision
 /// of the index, as text or (json) as one JSON object

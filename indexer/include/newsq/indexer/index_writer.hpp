@@ -2,6 +2,7 @@
 // the schema version, builds documents with newsq's DocumentBuilder and commits in batches.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -16,6 +17,17 @@ namespace newsq::indexer {
 /// Records (adds, replacements, removals) per committed batch unless told otherwise.
 inline constexpr std::size_t kDefaultBatchSize = 5000;
 
+/// How an IndexWriter commits and how long it waits for the write lock.
+struct WriterOptions {
+  /// Changes per committed batch (at least 1).
+  std::size_t batch_size = kDefaultBatchSize;
+  /// How long to keep retrying while another writer (newsq-server's ingest, another
+  /// newsq-index) holds the index's lock, with exponential backoff from 10 ms to 500 ms between
+  /// attempts. Zero (the default) fails at once: a library caller with its own retry policy, such
+  /// as the server's writer queue, must not be blocked here.
+  std::chrono::milliseconds lock_wait{0};
+};
+
 class IndexWriter {
  public:
   /// Opens the index at `path` for writing, creating it (and its parent directories) when
@@ -27,6 +39,10 @@ class IndexWriter {
   /// writer holds its lock or it cannot be opened, Error(io_error) when its directory cannot be
   /// created.
   explicit IndexWriter(const std::string& path, std::size_t batch_size = kDefaultBatchSize);
+
+  /// As above, with a batch size and a bounded wait for the lock (WriterOptions::lock_wait);
+  /// when the wait runs out, Error(index_unavailable) says so and names the possible holders.
+  IndexWriter(const std::string& path, const WriterOptions& options);
 
   /// Discards changes not yet committed, as a crash would: call commit() to keep them.
   ~IndexWriter();
