@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include "newsq/indexer/commands.hpp"
+#include "newsq/indexer/shards.hpp"
 #include "newsq/paths.hpp"
 
 int main(int argc, char** argv) {
@@ -118,6 +119,39 @@ int main(int argc, char** argv) {
       "stats", "Show document count, last update, size on disk, schema version and revision");
   stats->add_flag("--json", stats_json, "Print one JSON object");
 
+  // Sharded indexes (newsq/indexer/shards.hpp): MAP is a Xapian stub file that searchers open
+  // like any index (--index MAP).
+  auto* shard = app.add_subcommand(
+      "shard", "Write a sharded index: shards by month, year or hash of id, listed in a shard map");
+  shard->require_subcommand(1);
+  std::string shard_map;
+  std::string shard_scheme;
+  auto* shard_init = shard->add_subcommand(
+      "init", "Create an empty shard map MAP (a Xapian stub file) and MAP.shards.json");
+  shard_init->add_option("map", shard_map, "Shard map file")->required()->type_name("MAP");
+  shard_init
+      ->add_option("--by", shard_scheme,
+                   "month or year (of publication; undated articles go to shard 'undated') or "
+                   "hash:N (N buckets by id)")
+      ->required()
+      ->type_name("SCHEME");
+  AddRequest shard_add_request;
+  std::string shard_format;
+  std::string shard_date;
+  auto* shard_add = shard->add_subcommand(
+      "add", "Index files into the shards of MAP, creating shards as needed; an updated article "
+             "moves to the shard of its new date");
+  shard_add->add_option("map", shard_map, "Shard map file")->required()->type_name("MAP");
+  shard_add->add_option("files", shard_add_request.inputs, "Input files")
+      ->required()
+      ->type_name("FILE");
+  add_read_options(shard_add, shard_add_request, shard_format, shard_date);
+  std::vector<std::string> shard_ids;
+  auto* shard_delete =
+      shard->add_subcommand("delete", "Delete documents by id from the shards of MAP");
+  shard_delete->add_option("map", shard_map, "Shard map file")->required()->type_name("MAP");
+  shard_delete->add_option("ids", shard_ids, "Document ids")->required()->type_name("ID");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -143,6 +177,13 @@ int main(int argc, char** argv) {
     if (!rebuild_synonyms.empty()) rebuild_request.synonyms_file = rebuild_synonyms;
     return run_rebuild(rebuild_request, std::cerr);
   }
+  if (*shard_init) return run_shard_init(shard_map, shard_scheme, std::cerr);
+  if (*shard_add) {
+    complete(shard_add_request, shard_format, shard_date);
+    shard_add_request.index_path = shard_map;
+    return run_shard_add(shard_add_request, std::cerr);
+  }
+  if (*shard_delete) return run_shard_delete(shard_map, shard_ids, std::cerr);
   if (*rollback) return run_rollback(index_path, std::cerr);
   if (*compact) return run_compact(index_path, std::cerr, lock_wait);
   if (*remove) return run_delete(index_path, ids, std::cerr, lock_wait);

@@ -1,62 +1,28 @@
 #include "facets.hpp"
 
 #include <algorithm>
+#include <map>
 
 #include "newsq/schema.hpp"
 
 namespace newsq {
 
-void ListValueCountSpy::operator()(const Xapian::Document& doc, double) {
-  const std::string value = doc.get_value(slot_);
-  std::size_t start = 0;
-  while (start < value.size()) {
-    std::size_t end = value.find(schema::kListSeparator, start);
-    if (end == std::string::npos) end = value.size();
-    if (end > start) ++counts_[value.substr(start, end - start)];
-    start = end + 1;
+std::vector<FacetCount> topic_facets(const Xapian::ValueCountMatchSpy& topics, std::size_t size) {
+  std::map<std::string, std::uint64_t> counts;
+  for (auto it = topics.values_begin(); it != topics.values_end(); ++it) {
+    const std::string combination = *it;
+    const std::uint64_t count = it.get_termfreq();
+    std::size_t start = 0;
+    while (start < combination.size()) {
+      std::size_t end = combination.find(schema::kListSeparator, start);
+      if (end == std::string::npos) end = combination.size();
+      if (end > start) counts[combination.substr(start, end - start)] += count;
+      start = end + 1;
+    }
   }
-}
-
-Xapian::MatchSpy* ListValueCountSpy::clone() const { return new ListValueCountSpy(slot_); }
-
-std::string ListValueCountSpy::name() const { return "newsq::ListValueCountSpy"; }
-
-std::string ListValueCountSpy::serialise() const { return Xapian::sortable_serialise(slot_); }
-
-Xapian::MatchSpy* ListValueCountSpy::unserialise(const std::string& serialised,
-                                                 const Xapian::Registry&) const {
-  return new ListValueCountSpy(static_cast<Xapian::valueno>(Xapian::sortable_unserialise(serialised)));
-}
-
-std::string ListValueCountSpy::serialise_results() const {
-  // value '\0' count '\n' ... : values never hold NUL (they are folded text).
-  std::string out;
-  for (const auto& [value, count] : counts_) {
-    out += value;
-    out += '\0';
-    out += std::to_string(count);
-    out += '\n';
-  }
-  return out;
-}
-
-void ListValueCountSpy::merge_results(const std::string& serialised) {
-  std::size_t pos = 0;
-  while (pos < serialised.size()) {
-    const std::size_t nul = serialised.find('\0', pos);
-    const std::size_t newline = serialised.find('\n', nul);
-    if (nul == std::string::npos || newline == std::string::npos)
-      throw Xapian::SerialisationError("bad ListValueCountSpy results");
-    counts_[serialised.substr(pos, nul - pos)] +=
-        std::stoull(serialised.substr(nul + 1, newline - nul - 1));
-    pos = newline + 1;
-  }
-}
-
-std::vector<FacetCount> ListValueCountSpy::top(std::size_t size) const {
   std::vector<FacetCount> facets;
-  facets.reserve(counts_.size());
-  for (const auto& [value, count] : counts_) facets.push_back({value, count});
+  facets.reserve(counts.size());
+  for (const auto& [value, count] : counts) facets.push_back({value, count});
   const auto by_count = [](const FacetCount& a, const FacetCount& b) {
     return a.count != b.count ? a.count > b.count : a.value < b.value;
   };

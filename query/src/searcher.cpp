@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <sstream>
 
 #include "facets.hpp"
 #include "newsq/analysis.hpp"
@@ -32,7 +34,8 @@ class BooleanFieldProcessor : public Xapian::FieldProcessor {
       : analyzer_(analyzer), prefix_(prefix), fold_(fold) {}
 
   Xapian::Query operator()(const std::string& value) override {
-    return Xapian::Query(schema::boolean_term(prefix_, fold_ ? analyzer_.fold_value(value) : value));
+    return Xapian::Query(
+        schema::boolean_term(prefix_, fold_ ? analyzer_.fold_value(value) : value));
   }
 
  private:
@@ -69,6 +72,92 @@ std::uint64_t index_size(const fs::path& path) {
   return size;
 }
 
+/// Remote-shard timeouts used when the shard map has no sidecar saying otherwise. Xapian's own
+/// defaults (10 s each) would hold a search request far longer than a reader waits.
+constexpr unsigned kDefaultRemoteTimeoutMs = 5000;
+constexpr unsigned kDefaultConnectTimeoutMs = 2000;
+
+/// One database a shard map names, opened on its own so that its metadata and revision can be
+/// read (a multi-database answers get_metadata() from its first shard only and refuses
+/// get_revision()).
+struct Shard {
+  std::string line;  ///< the stub line, for messages
+  bool remote = false;
+  Xapian::Database db;
+};
+
+struct RemoteTimeouts {
+  unsigned timeout_ms = kDefaultRemoteTimeoutMs;
+  unsigned connect_timeout_ms = kDefaultConnectTimeoutMs;
+};
+
+// "MAP.shards.json" beside a shard map may set "remote_timeout_ms" and "connect_timeout_ms".
+// They live there, not in the map, because Xapian 1.4's stub syntax has no timeout field
+// ("remote HOST:PORT" always uses the 10 s defaults), and newsq-index shard keeps the sharding
+// scheme in the same file.
+RemoteTimeouts remote_timeouts(const fs::path& map) {
+  RemoteTimeouts timeouts;
+  std::ifstream in(map.string() + ".shards.json");
+  if (!in) return timeouts;
+  const nlohmann::json config = nlohmann::json::parse(in, nullptr, false);
+  if (!config.is_object()) return timeouts;
+  if (config.contains("remote_timeout_ms") && config["remote_timeout_ms"].is_number_unsigned())
+    timeouts.timeout_ms = config["remote_timeout_ms"].get<unsigned>();
+  if (config.contains("connect_timeout_ms") && config["connect_timeout_ms"].is_number_unsigned())
+    timeouts.connect_timeout_ms = config["connect_timeout_ms"].get<unsigned>();
+  return timeouts;
+}
+
+std::string read_whole_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// Opens every database a Xapian stub file names, following Xapian 1.4's stub syntax
+// (backends/dbfactory.cc): "auto|glass PATH" (relative to the stub's directory), "remote
+// HOST:PORT" (TCP, xapian-tcpsrv) and "remote :PROGRAM ARGS"; blank lines and '#' comments are
+// skipped. newsq parses it itself only to give remote shards our timeouts (the stub syntax has
+// none) and to keep one handle per shard; what it opens is what Xapian would.
+std::vector<Shard> open_stub(const fs::path& stub, const std::string& text) {
+  const RemoteTimeouts timeouts = remote_timeouts(stub);
+  std::vector<Shard> shards;
+  std::istringstream lines(text);
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty() || line[0] == '#') continue;
+    const std::size_t space = line.find(' ');
+    const std::string type = line.substr(0, space);
+    const std::string rest = space == std::string::npos ? "" : line.substr(space + 1);
+    Shard shard;
+    shard.line = line;
+    if ((type == "auto" || type == "glass") && !rest.empty()) {
+      const fs::path target = rest;
+      shard.db =
+          Xapian::Database((target.is_absolute() ? target : stub.parent_path() / target).string());
+    } else if (type == "remote" && !rest.empty() && rest[0] == ':') {
+      const std::size_t args = rest.find(' ');
+      shard.remote = true;
+      shard.db = Xapian::Remote::open(rest.substr(1, args == std::string::npos ? args : args - 1),
+                                      args == std::string::npos ? "" : rest.substr(args + 1),
+                                      timeouts.timeout_ms);
+    } else if (type == "remote" && rest.rfind(':') != std::string::npos && rest[0] != '[') {
+      const std::size_t colon = rest.rfind(':');
+      shard.remote = true;
+      shard.db = Xapian::Remote::open(rest.substr(0, colon),
+                                      static_cast<unsigned>(std::stoul(rest.substr(colon + 1))),
+                                      timeouts.timeout_ms, timeouts.connect_timeout_ms);
+    } else {
+      throw Error(
+          ErrorCode::index_unavailable,
+          "cannot open the index at '" + stub.string() + "': unsupported shard map line '" + line +
+              "' (newsq reads auto PATH, glass PATH, remote HOST:PORT, remote :PROGRAM ARGS)");
+    }
+    shards.push_back(std::move(shard));
+  }
+  return shards;
+}
+
 bool blank(std::string_view text) {
   return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
 }
@@ -86,30 +175,86 @@ struct Searcher::Impl {
   BooleanFieldProcessor lang{analyzer, schema::kPrefixLang, true};
   BooleanFieldProcessor id{analyzer, schema::kPrefixId, false};
 
+  /// The databases searched, one per shard (one in all for a plain directory).
+  std::vector<Shard> shards;
+  /// The shard map's text when `path` is a stub file: refresh() reopens everything when it
+  /// changes (a shard added, a generation switched), since Database::reopen() keeps the
+  /// databases it was opened on.
+  std::string stub_text;
+  /// A remote shard failed mid-session: the connection is unusable, so the next call opens
+  /// everything again (and fails with index_unavailable while the shard stays down).
+  bool broken = false;
+
   explicit Impl(std::string index_path) : path(std::move(index_path)) { open(); }
 
   void open() {
     if (!fs::exists(path))
-      throw Error(ErrorCode::index_missing,
-                  "no index at '" + path + "' (create one with `newsq-index --index " + path +
-                      " add FILE...`)");
+      throw Error(ErrorCode::index_missing, "no index at '" + path +
+                                                "' (create one with `newsq-index --index " + path +
+                                                " add FILE...`)");
+    std::vector<Shard> opened;
+    std::string text;
     try {
-      db = Xapian::Database(path);
-    } catch (const Xapian::DatabaseNotFoundError&) {
-      throw Error(ErrorCode::index_missing, "no index at '" + path + "'");
+      if (fs::is_regular_file(path)) {
+        text = read_whole_file(path);
+        opened = open_stub(path, text);
+        if (opened.empty())
+          throw Error(ErrorCode::index_missing, "the shard map '" + path + "' names no database");
+      } else {
+        opened.push_back({path, false, Xapian::Database(path)});
+        // A replica kept by xapian-replicate is a directory whose XAPIANDB stub names the live
+        // copy; a full copy switches it, which Database::reopen() does not follow.
+        if (fs::is_regular_file(fs::path(path) / "XAPIANDB"))
+          text = read_whole_file(fs::path(path) / "XAPIANDB");
+      }
+    } catch (const Xapian::DatabaseNotFoundError& error) {
+      throw Error(ErrorCode::index_missing, "no index at '" + path + "': " + error.get_msg());
     } catch (const Xapian::Error& error) {
       throw Error(ErrorCode::index_unavailable,
                   "cannot open the index at '" + path + "': " + error.get_description());
     }
-    const std::string version = db.get_metadata(std::string(schema::kMetaSchemaVersion));
-    if (version.empty())
-      throw Error(ErrorCode::schema_mismatch,
-                  "'" + path + "' is not a newsq index (it has no schema version)");
-    if (version != std::to_string(schema::kSchemaVersion))
-      throw Error(ErrorCode::schema_mismatch,
-                  "the index at '" + path + "' has schema version " + version +
-                      " but this newsq reads version " + std::to_string(schema::kSchemaVersion) +
-                      ": rebuild it with newsq-index");
+    // Every shard must carry the schema version: a multi-database would answer get_metadata()
+    // from its first shard only, hiding a stale shard behind a current one.
+    Xapian::Database all;
+    for (const Shard& shard : opened) {
+      std::string version;
+      try {
+        version = shard.db.get_metadata(std::string(schema::kMetaSchemaVersion));
+      } catch (const Xapian::Error& error) {
+        throw Error(ErrorCode::index_unavailable, "cannot read shard '" + shard.line + "' of '" +
+                                                      path + "': " + error.get_description());
+      }
+      const bool one = opened.size() == 1;
+      const std::string where =
+          one ? "'" + path + "'" : "shard '" + shard.line + "' of '" + path + "'";
+      if (version.empty())
+        throw Error(ErrorCode::schema_mismatch,
+                    where + " is not a newsq index (it has no schema version)");
+      if (version != std::to_string(schema::kSchemaVersion))
+        throw Error(ErrorCode::schema_mismatch,
+                    (one ? "the index at " : "") + where + " has schema version " + version +
+                        " but this newsq reads version " + std::to_string(schema::kSchemaVersion) +
+                        ": rebuild it with newsq-index");
+      all.add_database(shard.db);
+    }
+    db = std::move(all);
+    shards = std::move(opened);
+    stub_text = std::move(text);
+    broken = false;
+  }
+
+  /// A remote shard timed out or went away: the error to report (index_unavailable, HTTP 503).
+  /// The whole answer is refused rather than given from the other shards, because a silently
+  /// partial answer would rank and count as if the missing shard's stories did not exist.
+  Error shard_down(const Xapian::NetworkError& error) {
+    broken = true;
+    return Error(ErrorCode::index_unavailable,
+                 "a shard of '" + path + "' is unreachable: " + error.get_description());
+  }
+
+  /// Reopens everything after a remote failure, before the next call uses the database.
+  void recover() {
+    if (broken) open();
   }
 
   Xapian::QueryParser parser(const Xapian::Stem& stemmer, Xapian::Query::op default_op) {
@@ -161,7 +306,7 @@ struct Searcher::Impl {
   // The typed query, before any fallback: parsed with every word required (match=all) or any.
   struct Attempt {
     Xapian::MSet mset;
-    ListValueCountSpy topic_spy{schema::kSlotTopics};
+    Xapian::ValueCountMatchSpy topic_spy{schema::kSlotTopics};
     Xapian::ValueCountMatchSpy day_spy{schema::kSlotDay};
   };
 
@@ -244,8 +389,10 @@ struct Searcher::Impl {
     const Xapian::MSet& mset = attempt->mset;
     result.total = mset.get_matches_estimated();
     result.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
-    if (request.facet_topics) result.topic_facets = attempt->topic_spy.top(request.facet_size);
-    if (request.facet_date) result.date_facets = date_histogram(attempt->day_spy, *request.facet_date);
+    if (request.facet_topics)
+      result.topic_facets = topic_facets(attempt->topic_spy, request.facet_size);
+    if (request.facet_date)
+      result.date_facets = date_histogram(attempt->day_spy, *request.facet_date);
 
     const QueryWords words = query_words(query);
     for (auto it = mset.begin(); it != mset.end(); ++it) {
@@ -317,22 +464,23 @@ Searcher& Searcher::operator=(Searcher&&) noexcept = default;
 
 SearchResult Searcher::search(const SearchRequest& request) {
   if (request.query.size() > kMaxQueryBytes)
-    throw Error(ErrorCode::bad_query, "the query is too long (" +
-                                          std::to_string(request.query.size()) + " bytes; at most " +
-                                          std::to_string(kMaxQueryBytes) + ")");
+    throw Error(ErrorCode::bad_query,
+                "the query is too long (" + std::to_string(request.query.size()) +
+                    " bytes; at most " + std::to_string(kMaxQueryBytes) + ")");
   if (request.limit > kMaxLimit)
-    throw Error(ErrorCode::bad_parameter,
-                "limit " + std::to_string(request.limit) + " is too large (at most " +
-                    std::to_string(kMaxLimit) + ")");
+    throw Error(ErrorCode::bad_parameter, "limit " + std::to_string(request.limit) +
+                                              " is too large (at most " +
+                                              std::to_string(kMaxLimit) + ")");
   if (request.offset > kMaxOffset)
-    throw Error(ErrorCode::bad_parameter,
-                "offset " + std::to_string(request.offset) + " is too large (at most " +
-                    std::to_string(kMaxOffset) + ")");
+    throw Error(ErrorCode::bad_parameter, "offset " + std::to_string(request.offset) +
+                                              " is too large (at most " +
+                                              std::to_string(kMaxOffset) + ")");
   if (request.from && request.to && *request.from > *request.to)
     throw Error(ErrorCode::bad_parameter, "the date range is empty: 'from' is after 'to'");
 
   for (int attempt = 0;; ++attempt) {
     try {
+      impl_->recover();
       return impl_->run(request);
     } catch (const Xapian::DatabaseModifiedError& error) {
       // A writer committed twice while we read: move to the newest revision and try again.
@@ -344,8 +492,11 @@ SearchResult Searcher::search(const SearchRequest& request) {
       throw Error(ErrorCode::bad_query, "cannot parse the query: " + error.get_msg());
     } catch (const Xapian::WildcardError& error) {
       throw Error(ErrorCode::bad_query, "wildcard too broad: " + error.get_msg());
+    } catch (const Xapian::NetworkError& error) {
+      throw impl_->shard_down(error);
     } catch (const Xapian::DatabaseError& error) {
-      throw Error(ErrorCode::index_unavailable, "cannot read the index: " + error.get_description());
+      throw Error(ErrorCode::index_unavailable,
+                  "cannot read the index: " + error.get_description());
     } catch (const Xapian::Error& error) {
       throw Error(ErrorCode::internal, "search failed: " + error.get_description());
     }
@@ -355,31 +506,47 @@ SearchResult Searcher::search(const SearchRequest& request) {
 std::optional<Article> Searcher::get(const std::string& id) {
   for (int attempt = 0;; ++attempt) {
     try {
+      impl_->recover();
+      // With shards the id term is looked up in every shard at once (the multi-database merges
+      // the posting lists), so get() does not need to know the sharding scheme.
       const std::string term = schema::id_term(id);
       auto posting = impl_->db.postlist_begin(term);
       if (posting == impl_->db.postlist_end(term)) return std::nullopt;
       return article_from_document(impl_->db.get_document(*posting));
     } catch (const Xapian::DatabaseModifiedError& error) {
       if (attempt >= 3)
-        throw Error(ErrorCode::index_unavailable, "cannot read the index: " + error.get_description());
+        throw Error(ErrorCode::index_unavailable,
+                    "cannot read the index: " + error.get_description());
       impl_->db.reopen();
+    } catch (const Xapian::NetworkError& error) {
+      throw impl_->shard_down(error);
     } catch (const Xapian::Error& error) {
-      throw Error(ErrorCode::index_unavailable, "cannot read the index: " + error.get_description());
+      throw Error(ErrorCode::index_unavailable,
+                  "cannot read the index: " + error.get_description());
     }
   }
 }
 
 IndexStats Searcher::stats() {
   try {
+    impl_->recover();
     IndexStats stats;
     stats.path = impl_->path;
     stats.documents = impl_->db.get_doccount();
-    stats.revision = impl_->db.get_revision();
-    stats.last_update = impl_->db.get_metadata(std::string(schema::kMetaLastUpdate));
-    stats.size_bytes = index_size(impl_->path);
+    // Xapian refuses get_revision() on a multi-database; the sum of the shards' revisions grows
+    // with every commit to any shard, which is what a caller comparing revisions needs.
+    for (const Shard& shard : impl_->shards) {
+      // The remote protocol of 1.4 has no revision: remote shards count as 0.
+      if (!shard.remote) stats.revision += shard.db.get_revision();
+      stats.last_update =
+          std::max(stats.last_update, shard.db.get_metadata(std::string(schema::kMetaLastUpdate)));
+    }
+    stats.size_bytes = index_size(impl_->path);  // local shards only: remote sizes are not known
     stats.schema_version =
         std::stoi(impl_->db.get_metadata(std::string(schema::kMetaSchemaVersion)));
     return stats;
+  } catch (const Xapian::NetworkError& error) {
+    throw impl_->shard_down(error);
   } catch (const Xapian::Error& error) {
     throw Error(ErrorCode::index_unavailable, "cannot read the index: " + error.get_description());
   }
@@ -387,7 +554,15 @@ IndexStats Searcher::stats() {
 
 bool Searcher::refresh() {
   try {
+    const fs::path stub = fs::is_regular_file(impl_->path) ? fs::path(impl_->path)
+                                                           : fs::path(impl_->path) / "XAPIANDB";
+    if (impl_->broken || (!impl_->stub_text.empty() && read_whole_file(stub) != impl_->stub_text)) {
+      impl_->open();
+      return true;
+    }
     return impl_->db.reopen();
+  } catch (const Xapian::NetworkError& error) {
+    throw impl_->shard_down(error);
   } catch (const Xapian::Error& error) {
     throw Error(ErrorCode::index_unavailable,
                 "cannot reopen the index: " + error.get_description());
