@@ -10,6 +10,12 @@ function(newsq_configure_target target)
                                              -fno-sanitize-recover=undefined)
     target_link_options(${target} PRIVATE -fsanitize=address,undefined)
   endif()
+  # The fuzz preset (clang only): coverage instrumentation for libFuzzer in every newsq target, so
+  # the fuzzers see the branches of the libraries they drive; the fuzz targets add the libFuzzer
+  # main themselves (tests/fuzz/CMakeLists.txt).
+  if(NEWSQ_BUILD_FUZZ)
+    target_compile_options(${target} PRIVATE -fsanitize=fuzzer-no-link)
+  endif()
   if(NEWSQ_TSAN)
     target_compile_options(${target} PRIVATE -fsanitize=thread -fno-omit-frame-pointer)
     target_link_options(${target} PRIVATE -fsanitize=thread)

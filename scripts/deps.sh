@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what newsq needs from Debian 12's packages, and only what is missing.
 #   scripts/deps.sh          build and run dependencies
-#   scripts/deps.sh --test   also what the test suite needs (headless Chromium for the page test)
+#   scripts/deps.sh --test   also what the test suite needs (headless Chromium for the page test,
+#                            clang and its sanitizer/libFuzzer runtimes for the fuzz targets)
 #   scripts/deps.sh --bench  also the peers the benchmarks compare against
 set -euo pipefail
 
@@ -15,7 +16,7 @@ packages=(
 )
 for arg in "$@"; do
   case "$arg" in
-    --test) packages+=(chromium) ;;
+    --test) packages+=(chromium clang libclang-rt-14-dev) ;;
     --bench) packages+=(sqlite3 libsqlite3-dev sphinxsearch wrk) ;;
     *) echo "deps.sh: unknown option $arg" >&2; exit 2 ;;
   esac

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh Debian 12 machine: installs what is missing, builds, and runs
-# every test twice, in an optimised build and under AddressSanitizer + UndefinedBehaviorSanitizer.
-#   scripts/test.sh            both builds
+# every test twice, in an optimised build and under AddressSanitizer + UndefinedBehaviorSanitizer;
+# then the server's concurrency tests under ThreadSanitizer and a short run of every fuzzer.
+#   scripts/test.sh            everything
+#   NEWSQ_FUZZ_SECONDS=N scripts/test.sh   fuzz each target N seconds (default 20; see scripts/fuzz.sh)
 #   scripts/test.sh --quick    the optimised build only
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,4 +35,15 @@ fi
 
 if [ "$quick" -eq 0 ]; then
   run_preset asan-ubsan
+fi
+
+# The server's threaded parts (Server, SearcherPool, WriterQueue, ingest under load) under
+# ThreadSanitizer: the tsan presets build and run only those tests and the binaries they start.
+if [ "$quick" -eq 0 ]; then
+  run_preset tsan
+fi
+
+# Every fuzzer over its seed corpus and checked-in regressions, then NEWSQ_FUZZ_SECONDS each.
+if [ "$quick" -eq 0 ]; then
+  NEWSQ_FUZZ_SECONDS=${NEWSQ_FUZZ_SECONDS:-20} scripts/fuzz.sh
 fi
