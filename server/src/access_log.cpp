@@ -1,5 +1,11 @@
 #include "newsq/server/access_log.hpp"
 
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+
+#include <nlohmann/json.hpp>
+
 namespace newsq::server {
 
 std::string format_access_line(const AccessRecord& record) {
@@ -18,14 +24,53 @@ std::string format_access_line(const AccessRecord& record) {
   return line;
 }
 
+namespace {
+
+std::string utc_now() {
+  auto now = std::chrono::system_clock::now();
+  auto seconds = std::chrono::system_clock::to_time_t(now);
+  auto millis =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char text[40];
+  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<int>(millis));
+  return text;
+}
+
+std::string dump(const nlohmann::json& object) {
+  // A request line may carry invalid UTF-8: replace it rather than throw.
+  return object.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace
+
+std::string format_access_json(const AccessRecord& record) {
+  auto path = record.target.substr(0, record.target.find('?'));
+  nlohmann::json object = {{"time", utc_now()},
+                           {"client", std::string(record.client)},
+                           {"method", std::string(record.method.empty() ? "-" : record.method)},
+                           {"path", std::string(path.empty() ? "-" : path)},
+                           {"status", record.status},
+                           {"bytes", record.bytes},
+                           {"micros", record.micros}};
+  return dump(object);
+}
+
 void AccessLog::write(const AccessRecord& record) {
-  auto line = format_access_line(record) + '\n';
+  auto line =
+      (format_ == AccessLogFormat::json ? format_access_json(record) : format_access_line(record)) +
+      '\n';
   std::lock_guard lock(mutex_);
   out_ << line << std::flush;
 }
 
 void AccessLog::note(std::string_view message) {
-  std::string line = "newsq-server: " + std::string(message) + '\n';
+  std::string line = format_ == AccessLogFormat::json
+                         ? dump({{"time", utc_now()}, {"note", std::string(message)}}) + '\n'
+                         : "newsq-server: " + std::string(message) + '\n';
   std::lock_guard lock(mutex_);
   out_ << line << std::flush;
 }

@@ -70,15 +70,49 @@ HttpError server_busy() {
   return error;
 }
 
-HttpError unauthorized() {
+HttpError unauthorized(bool admin_route) {
   return {http::status::unauthorized, "unauthorized",
-          "this route needs the admin token: send 'Authorization: Bearer TOKEN'"};
+          admin_route ? "this route needs an admin key: send 'Authorization: Bearer KEY'"
+                      : "this route needs a search key: send 'Authorization: Bearer KEY' (an "
+                        "origin-restricted key only from its origins)"};
+}
+
+HttpError search_key_forbidden() {
+  return {http::status::forbidden, "forbidden",
+          "this route needs an admin key; a search key is not enough"};
+}
+
+HttpError admin_disabled() {
+  return {http::status::forbidden, "admin_disabled",
+          "no admin key is configured: start newsq-server with --keys-file FILE or "
+          "NEWSQ_ADMIN_KEY"};
+}
+
+HttpError rate_limited(unsigned retry_after_s) {
+  HttpError error{
+      http::status::too_many_requests, "rate_limited",
+      "too many searches from this address; retry after " + std::to_string(retry_after_s) + " s"};
+  error.retry_after_s = retry_after_s;
+  return error;
+}
+
+HttpError not_ready(std::string_view why) {
+  HttpError error{http::status::service_unavailable, "not_ready",
+                  "the index is not being served: " + std::string(why)};
+  error.retry_after_s = 1;
+  return error;
+}
+
+HttpError ambiguous_framing(std::string_view why) {
+  return {http::status::bad_request, "bad_request",
+          "ambiguous request framing refused: " + std::string(why)};
 }
 
 HttpError ingest_disabled() {
   return {http::status::forbidden, "ingest_disabled",
-          "ingest is disabled: start newsq-server with --admin-token-file FILE or "
-          "NEWSQ_ADMIN_TOKEN to enable POST/PUT/DELETE /articles"};
+          "ingest is disabled: configure an admin key (--keys-file FILE, NEWSQ_ADMIN_KEY, or "
+          "the older --admin-token-file / NEWSQ_ADMIN_TOKEN) to enable POST/PUT/DELETE "
+          "/articles"};
 }
 
 HttpError http_error_from_parse(boost::beast::error_code parse_error, bool request_line_too_long,
@@ -129,7 +163,7 @@ http::response<http::string_body> error_response(const HttpError& error, unsigne
   if (error.retry_after_s)
     response.set(http::field::retry_after, std::to_string(*error.retry_after_s));
   if (error.status == http::status::unauthorized)
-    response.set(http::field::www_authenticate, "Bearer realm=\"newsq-admin\"");
+    response.set(http::field::www_authenticate, "Bearer realm=\"newsq\"");
   return response;
 }
 

@@ -187,46 +187,4 @@ Change parse_put_article(std::string_view body, const std::string& path_id) {
   }
 }
 
-std::optional<std::string> load_admin_token(const std::optional<std::string>& token_file,
-                                            const char* env_value) {
-  std::string token;
-  std::string origin;
-  if (token_file) {
-    std::ifstream in(*token_file);
-    if (!in)
-      throw Error(ErrorCode::bad_parameter, "cannot read the admin token file " + *token_file);
-    std::getline(in, token);
-    origin = "the admin token file " + *token_file;
-  } else if (env_value != nullptr && *env_value != '\0') {
-    token = env_value;
-    origin = "NEWSQ_ADMIN_TOKEN";
-  } else {
-    return std::nullopt;
-  }
-  token = std::string(trim(token));
-  // The message never includes the token itself.
-  if (token.size() < 16)
-    throw Error(ErrorCode::bad_parameter,
-                origin +
-                    " holds an admin token shorter than 16 characters; use a long random "
-                    "one (e.g. `openssl rand -hex 32`)");
-  return token;
-}
-
-bool bearer_matches(std::string_view authorization, std::string_view token) noexcept {
-  constexpr std::string_view kScheme = "bearer ";
-  if (authorization.size() < kScheme.size() || token.empty()) return false;
-  for (std::size_t i = 0; i < kScheme.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(authorization[i])) != kScheme[i]) return false;
-  auto given = trim(authorization.substr(kScheme.size()));
-  // Constant time in the token: every byte of the expected token is compared whatever the
-  // input, and a length difference is folded into the same accumulator.
-  unsigned char difference = given.size() == token.size() ? 0 : 1;
-  for (std::size_t i = 0; i < token.size(); ++i) {
-    unsigned char a = i < given.size() ? static_cast<unsigned char>(given[i]) : 0;
-    difference |= static_cast<unsigned char>(a ^ static_cast<unsigned char>(token[i]));
-  }
-  return difference == 0;
-}
-
 }  // namespace newsq::server

@@ -1,5 +1,6 @@
 // newsq-server: the HTTP search API and search page over a newsq index. Parses options and hands
 // them to run_service(); see server/include/newsq/server/service.hpp.
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 #include <optional>
@@ -9,7 +10,8 @@
 
 #include "newsq/errors.hpp"
 #include "newsq/paths.hpp"
-#include "newsq/server/ingest.hpp"
+#include "newsq/server/keys.hpp"
+#include "newsq/server/rate_limiter.hpp"
 #include "newsq/server/service.hpp"
 
 int main(int argc, char** argv) {
@@ -24,12 +26,17 @@ int main(int argc, char** argv) {
             refresh_ms = config.refresh_interval.count(),
             commit_delay_ms = config.commit_delay.count(), lock_wait_ms = config.lock_wait.count(),
             writer_idle_ms = config.writer_idle.count();
-  std::optional<std::string> admin_token_file;
+  std::optional<std::string> admin_token_file, keys_file;
+  long long idle_ms = server.idle_timeout.count();
+  std::string rate_limit = "0", access_log = "text";
+  double rate_burst = 0;
+  auto& router = config.router;
 
   CLI::App app{
-      "newsq-server: the HTTP search API (/search, /articles/{id}, /healthz) and the search "
-      "page (/) over a newsq index, and with an admin token the ingest API (POST /articles, "
-      "PUT and DELETE /articles/{id}, with 'Authorization: Bearer TOKEN'). Prints "
+      "newsq-server: the HTTP search API (/search, /articles/{id}), /healthz (liveness), "
+      "/readyz (readiness), /metrics (Prometheus) and the search page (/) over a newsq index, "
+      "and with an admin key the ingest API (POST /articles, PUT and DELETE /articles/{id}, "
+      "with 'Authorization: Bearer KEY'). Prints "
       "'newsq-server listening on http://HOST:PORT' once bound; stops gracefully on SIGINT or "
       "SIGTERM."};
   app.option_defaults()->always_capture_default();
@@ -48,8 +55,50 @@ int main(int argc, char** argv) {
                  "Open connections above which new ones get 503")
       ->check(CLI::PositiveNumber);
   app.add_option("--read-timeout-ms", read_ms,
-                 "Time allowed to receive one request, idle keep-alive included")
+                 "Total time allowed to receive one request from its first byte (cuts off "
+                 "slowloris clients however steadily they send)")
       ->check(CLI::PositiveNumber);
+  app.add_option("--idle-timeout-ms", idle_ms,
+                 "Time a connection may wait for the first byte of a request (keep-alive idle); "
+                 "0 = --read-timeout-ms")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--max-chunk-extension", server.max_chunk_extension,
+                 "Bytes of a chunk's extensions in a chunked body (400 above)")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--max-query-bytes", router.max_query_bytes,
+                 "Bytes of the q parameter (400 bad_query above)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--max-query-terms", router.max_query_terms,
+                 "Words in q plus topic, source and kind values (400 bad_query above)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--max-window", router.max_window,
+                 "offset + limit at most this (400 above); capped at " +
+                     std::to_string(newsq::kMaxOffset + newsq::kMaxLimit))
+      ->check(CLI::Range(std::size_t{1}, newsq::kMaxOffset + newsq::kMaxLimit));
+  app.add_option("--max-facet-size", router.max_facet_size,
+                 "facet_size (topic buckets returned) at most this (400 above)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--rate-limit", rate_limit,
+                 "Searches per client address: N/s, N/m or N (per second); 0 = off. Above it "
+                 "/search and page searches get 429 with Retry-After")
+      ->capture_default_str();
+  app.add_option("--rate-burst", rate_burst,
+                 "Searches a client may make at once before --rate-limit applies (0 = 1, or the "
+                 "per-second rate when larger)")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--rate-limit-clients", config.rate_limit.max_clients,
+                 "Client addresses the rate limiter remembers (idle ones are forgotten first)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--keys-file", keys_file,
+                 "API keys, one a line: 'admin KEY' or 'search KEY [ORIGIN...]' ('#' comments). "
+                 "Admin keys enable ingest (and /metrics with --metrics-admin); search keys, when "
+                 "any is configured, are required by /search and GET /articles/{id}. Also env "
+                 "NEWSQ_ADMIN_KEY and NEWSQ_SEARCH_KEY. Never pass a key on the command line")
+      ->check(CLI::ExistingFile);
+  app.add_flag("--metrics-admin", router.metrics_admin,
+               "GET /metrics needs an admin key (public by default: it shows counts, not data)");
+  app.add_option("--access-log", access_log, "Access log format on stderr: text or json")
+      ->check(CLI::IsMember({"text", "json"}));
   app.add_option("--write-timeout-ms", write_ms, "Time allowed to send one response")
       ->check(CLI::PositiveNumber);
   app.add_option("--shutdown-timeout-ms", shutdown_ms,
@@ -66,9 +115,9 @@ int main(int argc, char** argv) {
                  "How often each reader checks the index for new commits")
       ->check(CLI::NonNegativeNumber);
   app.add_option("--admin-token-file", admin_token_file,
-                 "File whose first line is the admin token (at least 16 characters) that enables "
-                 "the ingest API; else env NEWSQ_ADMIN_TOKEN; without either, ingest routes "
-                 "answer 403. Never pass the token itself on the command line")
+                 "File whose first line is an admin key (at least 16 characters); an older "
+                 "spelling of an 'admin KEY' line in --keys-file (env NEWSQ_ADMIN_TOKEN likewise "
+                 "for NEWSQ_ADMIN_KEY). Without any admin key, ingest routes answer 403")
       ->check(CLI::ExistingFile);
   app.add_option("--commit-delay-ms", commit_delay_ms,
                  "Ingest: extra time the writer waits to gather more requests into one commit "
@@ -96,8 +145,19 @@ int main(int argc, char** argv) {
     config.commit_delay = std::chrono::milliseconds(commit_delay_ms);
     config.lock_wait = std::chrono::milliseconds(lock_wait_ms);
     config.writer_idle = std::chrono::milliseconds(writer_idle_ms);
-    config.admin_token =
-        newsq::server::load_admin_token(admin_token_file, std::getenv("NEWSQ_ADMIN_TOKEN"));
+    server.idle_timeout = std::chrono::milliseconds(idle_ms);
+    config.rate_limit.rate_per_s = newsq::server::parse_rate(rate_limit);
+    config.rate_limit.burst = std::max(rate_burst, config.rate_limit.rate_per_s);
+    if (rate_burst > 0) config.rate_limit.burst = rate_burst;
+    config.access_log = access_log == "json" ? newsq::server::AccessLogFormat::json
+                                             : newsq::server::AccessLogFormat::text;
+    newsq::server::KeySources sources;
+    sources.keys_file = keys_file;
+    sources.admin_token_file = admin_token_file;
+    sources.admin_key_env = std::getenv("NEWSQ_ADMIN_KEY");
+    sources.search_key_env = std::getenv("NEWSQ_SEARCH_KEY");
+    sources.admin_token_env = std::getenv("NEWSQ_ADMIN_TOKEN");
+    router.keys = newsq::server::load_keys(sources);
     return newsq::server::run_service(config, std::cout, std::cerr);
   } catch (const newsq::Error& error) {
     std::cerr << "newsq-server: " << error.what() << '\n';

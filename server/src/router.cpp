@@ -1,6 +1,7 @@
 #include "newsq/server/router.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <future>
 
@@ -39,7 +40,7 @@ Response html_response(http::status status, std::string body, unsigned version) 
 }
 
 /// The route a path names, independent of the method (for 404 versus 405).
-enum class Route { none, page, search, article, articles, health, asset };
+enum class Route { none, page, search, article, articles, health, ready, metrics, asset };
 
 struct Match {
   Route route = Route::none;
@@ -51,6 +52,8 @@ Match match_route(const urls::url_view& url) {
   if (path == "/") return {Route::page, {}};
   if (path == "/search") return {Route::search, {}};
   if (path == "/healthz") return {Route::health, {}};
+  if (path == "/readyz") return {Route::ready, {}};
+  if (path == "/metrics") return {Route::metrics, {}};
   if (path == "/articles") return {Route::articles, {}};
   auto segments = url.encoded_segments();
   if (segments.size() == 2 && url.is_path_absolute()) {
@@ -65,6 +68,50 @@ Match match_route(const urls::url_view& url) {
 
 constexpr std::string_view kArticleMethods = "GET, HEAD, PUT, DELETE, OPTIONS";
 constexpr std::string_view kArticlesMethods = "POST, OPTIONS";
+
+/// The route table: every (route, method) answered and who may call it. Route::metrics is
+/// listed as open; Router::access_of() makes it admin under metrics_admin.
+struct RouteEntry {
+  Route route;
+  http::verb method;
+  std::string_view path;
+  RouteAccess access;
+};
+
+constexpr RouteEntry kRouteTable[] = {
+    {Route::page, http::verb::get, "/", RouteAccess::open},
+    {Route::page, http::verb::head, "/", RouteAccess::open},
+    {Route::search, http::verb::get, "/search", RouteAccess::search},
+    {Route::search, http::verb::head, "/search", RouteAccess::search},
+    {Route::article, http::verb::get, "/articles/{id}", RouteAccess::search},
+    {Route::article, http::verb::head, "/articles/{id}", RouteAccess::search},
+    {Route::article, http::verb::put, "/articles/{id}", RouteAccess::admin},
+    {Route::article, http::verb::delete_, "/articles/{id}", RouteAccess::admin},
+    {Route::articles, http::verb::post, "/articles", RouteAccess::admin},
+    {Route::health, http::verb::get, "/healthz", RouteAccess::open},
+    {Route::health, http::verb::head, "/healthz", RouteAccess::open},
+    {Route::ready, http::verb::get, "/readyz", RouteAccess::open},
+    {Route::ready, http::verb::head, "/readyz", RouteAccess::open},
+    {Route::metrics, http::verb::get, "/metrics", RouteAccess::open},
+    {Route::metrics, http::verb::head, "/metrics", RouteAccess::open},
+    {Route::asset, http::verb::get, "/static/{name}", RouteAccess::open},
+    {Route::asset, http::verb::head, "/static/{name}", RouteAccess::open},
+};
+
+/// Words in a query: runs of letters and digits (any byte >= 0x80 counts as a letter, so
+/// UTF-8 words are one run). Operators and punctuation separate words without being counted,
+/// which over- rather than under-counts what the query parser makes of it.
+std::size_t count_words(std::string_view text) {
+  std::size_t words = 0;
+  bool in_word = false;
+  for (char c : text) {
+    auto byte = static_cast<unsigned char>(c);
+    bool word_char = byte >= 0x80 || std::isalnum(byte) != 0;
+    if (word_char && !in_word) ++words;
+    in_word = word_char;
+  }
+  return words;
+}
 
 bool is_write(http::verb method) {
   return method == http::verb::post || method == http::verb::put || method == http::verb::delete_;
@@ -83,15 +130,142 @@ std::optional<std::string> admin_request(const Request& request) {
   return std::nullopt;
 }
 
-/// Admin answers never get CORS headers: a browser page on another origin must not be able to
-/// read them, whatever --cors-origin says.
-bool is_admin_path(const Request& request) {
-  auto target = to_std(request.target());
-  return target == "/articles" || target.starts_with("/articles?") ||
-         (is_write(request.method()) && target.starts_with("/articles/"));
+std::optional<Match> match_target(std::string_view target) {
+  auto parsed = urls::parse_origin_form(urls::string_view(target.data(), target.size()));
+  if (!parsed) return std::nullopt;
+  return match_route(*parsed);
 }
 
 }  // namespace
+
+std::vector<RouteInfo> Router::routes() const {
+  std::vector<RouteInfo> table;
+  for (const auto& entry : kRouteTable) {
+    auto access = entry.access;
+    if (entry.route == Route::metrics && config_.metrics_admin) access = RouteAccess::admin;
+    table.push_back({to_std(http::to_string(entry.method)), entry.path, access});
+  }
+  return table;
+}
+
+std::string_view Router::route_name(std::string_view target) noexcept {
+  try {
+    auto match = match_target(target);
+    if (!match) return "none";
+    switch (match->route) {
+      case Route::page:
+        return "page";
+      case Route::search:
+        return "search";
+      case Route::article:
+        return "article";
+      case Route::articles:
+        return "articles";
+      case Route::health:
+        return "healthz";
+      case Route::ready:
+        return "readyz";
+      case Route::metrics:
+        return "metrics";
+      case Route::asset:
+        return "static";
+      case Route::none:
+        break;
+    }
+  } catch (...) {
+  }
+  return "other";
+}
+
+std::optional<HttpError> Router::refused(const Request& request, const Client& client) const {
+  auto target = to_std(request.target());
+  if (target.size() > config_.max_target_bytes) return std::nullopt;  // dispatch: 414
+  std::optional<Match> match;
+  try {
+    match = match_target(target);
+  } catch (const std::exception&) {
+    return std::nullopt;  // dispatch reports what is wrong with the target
+  }
+  if (!match || match->route == Route::none) return std::nullopt;
+  auto method = request.method();
+  if (method == http::verb::options) return std::nullopt;  // preflights carry no credentials
+  const RouteEntry* entry = nullptr;
+  for (const auto& candidate : kRouteTable)
+    if (candidate.route == match->route && candidate.method == method) entry = &candidate;
+  if (entry == nullptr) return std::nullopt;  // dispatch: 405
+  auto access = entry->access;
+  if (entry->route == Route::metrics && config_.metrics_admin) access = RouteAccess::admin;
+
+  auto reject = [this](RejectReason reason, HttpError error) {
+    if (config_.metrics) config_.metrics->record_rejection(reason);
+    return std::optional<HttpError>(std::move(error));
+  };
+  auto authorization = to_std(request[http::field::authorization]);
+  auto origin = to_std(request[http::field::origin]);
+  if (access == RouteAccess::admin) {
+    bool ingest_route = entry->route == Route::article || entry->route == Route::articles;
+    if (!config_.keys.has_admin_keys() || (ingest_route && ingest_ == nullptr))
+      return reject(RejectReason::auth, ingest_route ? ingest_disabled() : admin_disabled());
+    switch (config_.keys.authorize(authorization, origin)) {
+      case Access::admin:
+        return std::nullopt;
+      case Access::search:
+      case Access::search_elsewhere:
+        return reject(RejectReason::auth, search_key_forbidden());
+      case Access::none:
+      case Access::invalid:
+        return reject(RejectReason::auth, unauthorized(true));
+    }
+  }
+  if (access == RouteAccess::search && config_.keys.has_search_keys()) {
+    auto granted = config_.keys.authorize(authorization, origin);
+    if (granted != Access::search && granted != Access::admin)
+      return reject(RejectReason::auth, unauthorized(false));
+  }
+  // Searches cost the index's time: limited per client. The page only when it searches.
+  bool searches = entry->route == Route::search ||
+                  (entry->route == Route::page && target.find('?') != std::string_view::npos);
+  if (searches && config_.rate_limiter && !client.address.empty()) {
+    if (auto wait = config_.rate_limiter->take(client.address))
+      return reject(RejectReason::ratelimit, rate_limited(*wait));
+  }
+  return std::nullopt;
+}
+
+void Router::check_query_limits(const SearchParams& params) const {
+  if (params.q.size() > config_.max_query_bytes)
+    throw Error(ErrorCode::bad_query,
+                "the query is longer than " + std::to_string(config_.max_query_bytes) + " bytes");
+  auto terms =
+      count_words(params.q) + params.topics.size() + params.sources.size() + params.kinds.size();
+  if (terms > config_.max_query_terms)
+    throw Error(ErrorCode::bad_query, "the query has " + std::to_string(terms) +
+                                          " terms; at most " +
+                                          std::to_string(config_.max_query_terms) +
+                                          " are allowed (words of q plus "
+                                          "topic, source and kind values)");
+  auto window = std::min(config_.max_window, kMaxOffset + kMaxLimit);
+  if (params.offset + params.limit > window)
+    throw Error(ErrorCode::bad_parameter,
+                "offset + limit must be at most " + std::to_string(window));
+  if (params.facet_size && *params.facet_size > config_.max_facet_size)
+    throw Error(ErrorCode::bad_parameter,
+                "facet_size must be at most " + std::to_string(config_.max_facet_size));
+}
+
+/// Admin answers never get CORS headers: a browser page on another origin must not be able to
+/// read them, whatever --cors-origin says.
+static bool is_admin_answer(const Request& request, bool metrics_admin) {
+  if (is_write(request.method())) return true;
+  std::optional<Match> match;
+  try {
+    match = match_target(to_std(request.target()));
+  } catch (const std::exception&) {
+    return false;
+  }
+  if (!match) return false;
+  return match->route == Route::articles || (metrics_admin && match->route == Route::metrics);
+}
 
 Router::Router(SearchBackend& backend, RouterConfig config, IngestBackend* ingest)
     : backend_(backend),
@@ -99,14 +273,19 @@ Router::Router(SearchBackend& backend, RouterConfig config, IngestBackend* inges
       config_(std::move(config)),
       started_(std::chrono::steady_clock::now()) {}
 
-void Router::handle_async(Request request, Respond respond) const {
+void Router::handle_async(Request request, Respond respond, const Client& client) const {
+  if (auto error = refused(request, client)) {
+    auto response = error_response(*error, request.version());
+    if (request.method() == http::verb::head) response.body().clear();
+    return respond(std::move(response));
+  }
   std::optional<std::string> id;
   try {
     if (to_std(request.target()).size() <= config_.max_target_bytes) id = admin_request(request);
   } catch (const std::exception&) {
     id.reset();  // handle() reports whatever is wrong with the target
   }
-  if (!id) return respond(handle(request));
+  if (!id) return respond(handle_checked(request));
   try {
     ingest(request, *id, respond);
   } catch (const Error& error) {
@@ -121,11 +300,9 @@ void Router::handle_async(Request request, Respond respond) const {
 }
 
 void Router::ingest(const Request& request, const std::string& id, const Respond& respond) const {
+  // refused() has checked the admin key and that ingest is enabled.
   auto version = request.version();
-  if (!config_.admin_token || ingest_ == nullptr)
-    return respond(error_response(ingest_disabled(), version));
-  if (!bearer_matches(to_std(request[http::field::authorization]), *config_.admin_token))
-    return respond(error_response(unauthorized(), version));
+  if (ingest_ == nullptr) return respond(error_response(ingest_disabled(), version));
 
   std::vector<Change> changes;
   auto method = request.method();
@@ -161,20 +338,16 @@ void Router::ingest(const Request& request, const std::string& id, const Respond
   });
 }
 
-Response Router::handle(const Request& request) const {
-  std::optional<std::string> admin;
-  try {
-    if (to_std(request.target()).size() <= config_.max_target_bytes) admin = admin_request(request);
-  } catch (const std::exception&) {
-    admin.reset();
-  }
-  if (admin) {
-    // Tests and synchronous callers: wait for the writer's answer.
-    std::promise<Response> answer;
-    auto future = answer.get_future();
-    handle_async(request, [&answer](Response response) { answer.set_value(std::move(response)); });
-    return future.get();
-  }
+Response Router::handle(const Request& request, const Client& client) const {
+  // Tests and synchronous callers: wait for the answer (the writer's, for an ingest request).
+  std::promise<Response> answer;
+  auto future = answer.get_future();
+  handle_async(
+      request, [&answer](Response response) { answer.set_value(std::move(response)); }, client);
+  return future.get();
+}
+
+Response Router::handle_checked(const Request& request) const {
   Response response;
   try {
     response = dispatch(request);
@@ -187,7 +360,7 @@ Response Router::handle(const Request& request) const {
     if (config_.log_error) config_.log_error(std::string("unexpected exception: ") + error.what());
     response = error_response(internal_error(), request.version());
   }
-  if (!is_admin_path(request)) add_cors_headers(request, response);
+  if (!is_admin_answer(request, config_.metrics_admin)) add_cors_headers(request, response);
   if (request.method() == http::verb::head) {
     // HEAD gets GET's headers, Content-Length included, without the body.
     response.body().clear();
@@ -249,6 +422,10 @@ Response Router::dispatch(const Request& request) const {
       break;
     case Route::health:
       return health(request);
+    case Route::ready:
+      return ready(request);
+    case Route::metrics:
+      return metrics(request);
     case Route::asset:
       return asset(request, match.argument);
     case Route::none:
@@ -258,7 +435,9 @@ Response Router::dispatch(const Request& request) const {
 }
 
 Response Router::search(const Request& request, std::string_view query) const {
-  auto search_request = to_search_request(parse_search_params(query));
+  auto params = parse_search_params(query);
+  check_query_limits(params);
+  auto search_request = to_search_request(params);
   auto start = std::chrono::steady_clock::now();
   auto result = backend_.search(search_request);
   auto body = to_json(result);
@@ -288,13 +467,50 @@ Response Router::health(const Request& request) const {
                            {"uptime_s", uptime}};
     return json_response(http::status::ok, body, request.version());
   } catch (const Error& error) {
-    // Still JSON with the same keys, so monitors can show why the index is not being served.
+    // Liveness: the process is up, so 200 (a restart would not bring the index back); the body
+    // says why the index is not being served. /readyz is the one that answers 503.
     auto http_error = http_error_from(error);
     nlohmann::json body = {{"status", "unavailable"}, {"index", backend_.index_path()},
                            {"documents", nullptr},    {"revision", nullptr},
                            {"uptime_s", uptime},      {"error", error_body(http_error)["error"]}};
-    return json_response(http_error.status, body, request.version());
+    return json_response(http::status::ok, body, request.version());
   }
+}
+
+Response Router::ready(const Request& request) const {
+  try {
+    // stats() goes through a pooled reader, which reopens when it is older than the refresh
+    // interval: success means an index is open and at most one refresh interval stale.
+    auto stats = backend_.stats();
+    nlohmann::json body = {
+        {"status", "ready"}, {"documents", stats.documents}, {"revision", stats.revision}};
+    return json_response(http::status::ok, body, request.version());
+  } catch (const Error& error) {
+    auto http_error = not_ready(error.what());
+    nlohmann::json body = {{"status", "not_ready"}, {"error", error_body(http_error)["error"]}};
+    auto response = json_response(http_error.status, body, request.version());
+    response.set(http::field::retry_after, std::to_string(http_error.retry_after_s.value_or(1)));
+    return response;
+  }
+}
+
+Response Router::metrics(const Request& request) const {
+  if (config_.metrics == nullptr)
+    return error_response(route_not_found("/metrics"), request.version());
+  std::optional<IndexGauges> index;
+  try {
+    auto stats = backend_.stats();
+    index = IndexGauges{stats.documents, stats.revision};
+  } catch (const Error&) {
+    index.reset();  // newsq_index_up 0
+  }
+  Response response{http::status::ok, request.version()};
+  add_common_headers(response);
+  response.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+  response.set(http::field::cache_control, "no-store");
+  response.body() = config_.metrics->render(index);
+  response.prepare_payload();
+  return response;
 }
 
 Response Router::page(const Request& request, std::string_view query) const {
@@ -304,6 +520,7 @@ Response Router::page(const Request& request, std::string_view query) const {
   double took_ms = 0;
   try {
     params = parse_search_params(query);
+    check_query_limits(*params);
     if (params->has_query) {
       auto search_request = to_search_request(page_search_params(*params));
       auto start = std::chrono::steady_clock::now();

@@ -100,6 +100,9 @@ SearchParams parse_search_params(std::string_view encoded_query) {
           throw Error(ErrorCode::bad_parameter,
                       "limit must be between 1 and " + std::to_string(kMaxLimit));
       }
+    } else if (key == "facet_size") {
+      // Bounded here only against overflow; the router applies its configured maximum.
+      if (!result.facet_size) result.facet_size = parse_count(value, "facet_size", 1'000'000);
     } else if (key == "exact") {
       result.exact = parse_flag(value, "exact");
     }
@@ -129,6 +132,7 @@ SearchRequest to_search_request(const SearchParams& params) {
   request.offset = params.offset;
   request.limit = params.limit;
   request.exact = params.exact;
+  if (params.facet_size) request.facet_size = *params.facet_size;
   return request;
 }
 

@@ -87,6 +87,7 @@ Searcher& SearcherPool::ready(Slot& slot) {
       slot.searcher.emplace(options_.index_path);
       slot.identity_epoch = epoch;
       slot.open_error.reset();
+      if (options_.on_reopen) options_.on_reopen();
     } catch (const Error& error) {
       slot.open_error = error;
       throw;
@@ -100,6 +101,7 @@ Searcher& SearcherPool::ready(Slot& slot) {
     try {
       Searcher fresh(options_.index_path);
       slot.searcher = std::move(fresh);
+      if (options_.on_reopen) options_.on_reopen();
       slot.identity_epoch = epoch;
       slot.checked = now;
       slot.generation = generation;
@@ -112,7 +114,8 @@ Searcher& SearcherPool::ready(Slot& slot) {
   if (due) {
     slot.checked = now;
     slot.generation = generation;
-    slot.searcher->refresh();  // a failure here is handled by with_searcher()
+    // A failure here is handled by with_searcher().
+    if (slot.searcher->refresh() && options_.on_reopen) options_.on_reopen();
   }
   return *slot.searcher;
 }

@@ -16,6 +16,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
@@ -56,6 +57,38 @@ struct SessionContext {
   }
 };
 
+/// Parser errors that mean the framing of the message is ambiguous or abusive (request
+/// smuggling), as opposed to a size limit or plain garbage.
+bool is_framing_error(const beast::error_code& error) {
+  namespace e = beast::http;
+  return error == e::error::bad_transfer_encoding || error == e::error::bad_content_length ||
+         error == e::error::multiple_content_length || error == e::error::bad_chunk ||
+         error == e::error::bad_chunk_extension;
+}
+
+/// Why the headers of a request frame its body ambiguously, or "" when they do not. Beast
+/// 1.81 already refuses some of these cases itself; checking all of them here keeps the rule in
+/// one place whatever the parser version does.
+std::string framing_problem(const http::request<http::string_body>& request) {
+  auto te_count = request.count(http::field::transfer_encoding);
+  auto cl_count = request.count(http::field::content_length);
+  if (cl_count > 1) return "more than one Content-Length";
+  if (te_count == 0) return {};
+  if (cl_count > 0) return "both Content-Length and Transfer-Encoding";
+  if (te_count > 1) return "more than one Transfer-Encoding header";
+  if (request.version() < 11) return "Transfer-Encoding in an HTTP/1.0 request";
+  auto header = request[http::field::transfer_encoding];
+  std::string_view codings(header.data(), header.size());
+  auto comma = codings.rfind(',');
+  auto last = comma == std::string_view::npos ? codings : codings.substr(comma + 1);
+  auto first = last.find_first_not_of(" \t");
+  auto end = last.find_last_not_of(" \t");
+  last = first == std::string_view::npos ? std::string_view() : last.substr(first, end - first + 1);
+  if (!beast::iequals(beast::string_view(last.data(), last.size()), "chunked"))
+    return "a Transfer-Encoding that does not end in chunked";
+  return {};
+}
+
 bool is_parse_error(const beast::error_code& error) {
   return error.category() ==
          beast::http::make_error_code(beast::http::error::header_limit).category();
@@ -71,9 +104,20 @@ std::uint64_t micros_since(Clock::time_point start) {
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, std::shared_ptr<SessionContext> context)
-      : stream_(std::move(socket)), context_(std::move(context)) {}
+      : stream_(std::move(socket)), context_(std::move(context)) {
+    beast::error_code error;
+    auto endpoint = stream_.socket().remote_endpoint(error);
+    if (!error) peer_.address = endpoint.address().to_string();
+    if (auto* metrics = context_->config.metrics) metrics->connection_opened();
+    chunk_header_check_ = [limit = context_->config.max_chunk_extension](
+                              std::uint64_t, beast::string_view extensions,
+                              beast::error_code& error) {
+      if (extensions.size() > limit) error = beast::http::error::bad_chunk_extension;
+    };
+  }
 
   ~Session() {
+    if (auto* metrics = context_->config.metrics) metrics->connection_closed();
     std::lock_guard lock(context_->mutex);
     context_->sessions.erase(this);
   }
@@ -92,6 +136,8 @@ class Session : public std::enable_shared_from_this<Session> {
     net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
       self->request_started_ = Clock::now();
       self->linger_ = true;
+      if (auto* metrics = self->context_->config.metrics)
+        metrics->record_rejection(RejectReason::limit);
       self->send(error_response(server_busy(), 11), true);
     });
   }
@@ -116,12 +162,49 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->header_limit(static_cast<std::uint32_t>(
         std::min<std::size_t>(context_->config.header_limit, UINT32_MAX)));
     parser_->body_limit(context_->config.body_limit);
+    parser_->on_chunk_header(chunk_header_check_);
     reading_ = true;
+    if (buffer_.size() > 0) return read_header();  // pipelined: the next request is here
+    // Idle: wait for the first byte under the idle timeout, then the request's own deadline.
+    auto idle = context_->config.idle_timeout.count() > 0 ? context_->config.idle_timeout
+                                                          : context_->config.read_timeout;
+    stream_.expires_after(idle);
+    stream_.async_read_some(
+        buffer_.prepare(4096), [self = shared_from_this()](beast::error_code error, std::size_t n) {
+          if (error) {
+            self->reading_ = false;
+            return self->close();  // idle timeout, peer gone or shutdown: nobody to answer
+          }
+          self->buffer_.commit(n);
+          self->read_header();
+        });
+  }
+
+  /// Reads the header, checks its framing, then the body; one deadline for all of it.
+  void read_header() {
     stream_.expires_after(context_->config.read_timeout);
-    beast::http::async_read(stream_, buffer_, *parser_,
-                            [self = shared_from_this()](beast::error_code error, std::size_t) {
-                              self->on_read(error);
-                            });
+    beast::http::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code error, std::size_t) {
+          if (error) return self->on_read(error);
+          auto problem = framing_problem(self->parser_->get());
+          if (!problem.empty()) return self->refuse_framing(problem);
+          if (self->parser_->is_done()) return self->on_read({});
+          beast::http::async_read(
+              self->stream_, self->buffer_, *self->parser_,
+              [self](beast::error_code read_error, std::size_t) { self->on_read(read_error); });
+        });
+  }
+
+  void refuse_framing(const std::string& problem) {
+    reading_ = false;
+    request_started_ = Clock::now();
+    method_ = std::string(parser_->get().method_string());
+    target_ = "-";
+    linger_ = true;
+    if (auto* metrics = context_->config.metrics)
+      metrics->record_rejection(RejectReason::smuggling);
+    send(error_response(ambiguous_framing(problem), 11), true);
   }
 
   void on_read(beast::error_code error) {
@@ -138,6 +221,12 @@ class Session : public std::enable_shared_from_this<Session> {
       method_ = "-";
       target_ = "-";
       linger_ = true;
+      if (auto* metrics = context_->config.metrics) {
+        if (error == beast::http::error::header_limit || error == beast::http::error::body_limit)
+          metrics->record_rejection(RejectReason::limit);
+        else if (is_framing_error(error))
+          metrics->record_rejection(RejectReason::smuggling);
+      }
       return send(
           error_response(http_error_from_parse(error, line_too_long, context_->config.header_limit,
                                                context_->config.body_limit),
@@ -148,15 +237,16 @@ class Session : public std::enable_shared_from_this<Session> {
     method_ = std::string(request.method_string());
     target_ = std::string(request.target());
     bool wants_keep_alive = request.keep_alive();
-    context_->handler(std::move(request), [self = shared_from_this(), wants_keep_alive](
-                                              http::response<http::string_body> response) {
-      // Possibly called from another thread (the index writer): back onto the strand.
-      net::dispatch(self->stream_.get_executor(),
-                    [self, wants_keep_alive, response = std::move(response)]() mutable {
-                      bool keep_alive = wants_keep_alive && !self->context_->stopping;
-                      self->send(std::move(response), !keep_alive);
-                    });
-    });
+    context_->handler(
+        std::move(request), peer_,
+        [self = shared_from_this(), wants_keep_alive](http::response<http::string_body> response) {
+          // Possibly called from another thread (the index writer): back onto the strand.
+          net::dispatch(self->stream_.get_executor(),
+                        [self, wants_keep_alive, response = std::move(response)]() mutable {
+                          bool keep_alive = wants_keep_alive && !self->context_->stopping;
+                          self->send(std::move(response), !keep_alive);
+                        });
+        });
   }
 
   void send(http::response<http::string_body> response, bool close_after) {
@@ -171,8 +261,15 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void on_write(beast::error_code error, std::size_t bytes) {
-    context_->log.write(
-        {method_, target_, response_->result_int(), bytes, micros_since(request_started_)});
+    auto micros = micros_since(request_started_);
+    context_->log.write({method_, target_, response_->result_int(), bytes, micros, peer_.address});
+    if (auto* metrics = context_->config.metrics) {
+      const auto& route_name = context_->config.route_name;
+      metrics->record_request(target_ == "-" ? "none"
+                              : route_name   ? route_name(target_)
+                                             : "other",
+                              response_->result_int(), std::chrono::microseconds(micros));
+    }
     // Keep-alive is decided now that the answer is out: the server may have started stopping
     // while it was written.
     bool close_now = error || response_->need_eof() || context_->stopping;
@@ -219,6 +316,9 @@ class Session : public std::enable_shared_from_this<Session> {
   Clock::time_point request_started_;
   std::string method_;
   std::string target_;
+  Peer peer_;
+  /// The parser keeps a reference to its chunk-header callback: it lives as long as the session.
+  std::function<void(std::uint64_t, beast::string_view, beast::error_code&)> chunk_header_check_;
 };
 
 }  // namespace
@@ -316,9 +416,10 @@ struct Server::Impl {
 
 Server::Server(ServerConfig config, Handler handler, AccessLog& log)
     : Server(std::move(config),
-             AsyncHandler(
-                 [handler = std::move(handler)](http::request<http::string_body>&& request,
-                                                Responder respond) { respond(handler(request)); }),
+             AsyncHandler([handler = std::move(handler)](http::request<http::string_body>&& request,
+                                                         const Peer&, Responder respond) {
+               respond(handler(request));
+             }),
              log) {}
 
 Server::Server(ServerConfig config, AsyncHandler handler, AccessLog& log)

@@ -35,19 +35,22 @@ std::pair<std::string, std::uint16_t> parse_listen_address(std::string_view text
 }
 
 int run_service(const ServiceConfig& config, std::ostream& out, std::ostream& log_stream) {
-  AccessLog log(log_stream);
+  AccessLog log(log_stream, config.access_log);
+  Metrics metrics;
+  RateLimiter rate_limiter(config.rate_limit);
 
   auto server_config = config.server;
   if (server_config.threads == 0)
     server_config.threads = std::max(1u, std::thread::hardware_concurrency());
 
   // One reader per server thread: a search runs on the thread that read the request.
-  SearcherPool pool({config.index_path, server_config.threads, config.refresh_interval});
+  SearcherPool pool({config.index_path, server_config.threads, config.refresh_interval,
+                     [&metrics] { metrics.record_reader_reopen(); }});
 
-  // The one writer, only when ingest is enabled: without a token the server never takes the
-  // index's write lock.
+  // The one writer, only when ingest is enabled: without an admin key the server never takes
+  // the index's write lock.
   std::optional<WriterQueue> writer;
-  if (config.admin_token) {
+  if (config.router.keys.has_admin_keys()) {
     WriterQueueOptions options;
     options.index_path = config.index_path;
     options.max_batch_delay = config.commit_delay;
@@ -55,6 +58,10 @@ int run_service(const ServiceConfig& config, std::ostream& out, std::ostream& lo
     options.lock_wait = config.lock_wait;
     options.idle_close = config.writer_idle;
     options.on_commit = [&pool] { pool.invalidate(); };
+    options.on_transaction = [&metrics](std::chrono::microseconds duration, std::size_t changes,
+                                        bool committed) {
+      metrics.record_commit(duration, changes, committed);
+    };
     options.log = [&log](std::string_view message) { log.note(message); };
     writer.emplace(std::move(options));
   }
@@ -62,11 +69,15 @@ int run_service(const ServiceConfig& config, std::ostream& out, std::ostream& lo
   auto router_config = config.router;
   router_config.max_target_bytes = server_config.max_target_bytes;
   router_config.log_error = [&log](std::string_view message) { log.note(message); };
-  router_config.admin_token = config.admin_token;
+  router_config.metrics = &metrics;
+  if (rate_limiter.enabled()) router_config.rate_limiter = &rate_limiter;
   Router router(pool, std::move(router_config), writer ? &*writer : nullptr);
 
-  Server server(server_config, AsyncHandler([&router](Request&& request, Responder respond) {
-                  router.handle_async(std::move(request), std::move(respond));
+  server_config.metrics = &metrics;
+  server_config.route_name = &Router::route_name;
+  Server server(server_config,
+                AsyncHandler([&router](Request&& request, const Peer& peer, Responder respond) {
+                  router.handle_async(std::move(request), std::move(respond), {peer.address});
                 }),
                 log);
   auto port = server.listen();
@@ -74,7 +85,9 @@ int run_service(const ServiceConfig& config, std::ostream& out, std::ostream& lo
                                                                 : "[" + server_config.host + "]";
   out << "newsq-server listening on http://" << host << ":" << port << std::endl;
   log.note("index " + config.index_path + ", " + std::to_string(server_config.threads) +
-           " threads, ingest " + (writer ? "enabled" : "disabled (no admin token)"));
+           " threads, ingest " + (writer ? "enabled" : "disabled (no admin key)") + ", search " +
+           (config.router.keys.has_search_keys() ? "needs a key" : "public") +
+           (rate_limiter.enabled() ? ", search rate-limited per client" : ""));
   try {
     server.run();
   } catch (...) {

@@ -156,6 +156,15 @@ struct WriterQueue::Impl {
   void process(std::vector<Pending>& batch) {
     if (!ensure_open(batch)) return;
     std::vector<std::vector<bool>> existed(batch.size());
+    auto started = std::chrono::steady_clock::now();
+    std::size_t changes = 0;
+    for (const auto& pending : batch) changes += pending.changes.size();
+    auto report = [&](bool committed) {
+      if (!options.on_transaction) return;
+      options.on_transaction(std::chrono::duration_cast<std::chrono::microseconds>(
+                                 std::chrono::steady_clock::now() - started),
+                             changes, committed);
+    };
     try {
       for (std::size_t i = 0; i < batch.size(); ++i) {
         for (const auto& change : batch[i].changes) {
@@ -175,6 +184,7 @@ struct WriterQueue::Impl {
                         ? *dynamic_cast<const Error*>(&failure)
                         : Error(ErrorCode::internal, failure.what());
       note(std::string("write failed: ") + error.what());
+      report(false);
       if (batch.size() > 1) {
         // One request must not fail the others it happened to share a transaction with.
         for (auto& pending : batch) {
@@ -188,6 +198,7 @@ struct WriterQueue::Impl {
       return;
     }
     ++commits;
+    report(true);
     if (options.on_commit) options.on_commit();
     for (std::size_t i = 0; i < batch.size(); ++i)
       complete(batch[i], {std::nullopt, std::move(existed[i])});

@@ -60,7 +60,7 @@ struct Fixture {
 
   static RouterConfig make_config() {
     RouterConfig config;
-    config.admin_token = kToken;
+    config.keys.add({ApiKey::Kind::admin, kToken, {}}, "test");
     config.cors_origins = {"https://example.org"};
     return config;
   }
@@ -168,33 +168,6 @@ TEST_CASE("PUT takes its id from the path and refuses another", "[ingest]") {
   CHECK_THROWS_AS(parse_put_article(R"([{"title":"New"}])", "p1"), IngestRejected);
 }
 
-TEST_CASE("the admin token from a file or the environment and its constant-time bearer check",
-          "[ingest]") {
-  test::TempDir dir;
-  test::write_file(dir / "token", "  file-token-0123456789\n second line\n");
-  CHECK(load_admin_token((dir / "token").string(), "env-token-0123456789") ==
-        "file-token-0123456789");
-  CHECK(load_admin_token(std::nullopt, "env-token-0123456789") == "env-token-0123456789");
-  CHECK_FALSE(load_admin_token(std::nullopt, nullptr));
-  CHECK_FALSE(load_admin_token(std::nullopt, ""));
-  CHECK_THROWS_AS(load_admin_token(std::nullopt, "short"), Error);
-  CHECK_THROWS_AS(load_admin_token((dir / "missing").string(), nullptr), Error);
-  try {
-    load_admin_token(std::nullopt, "short-secret");
-  } catch (const Error& error) {
-    CHECK_THAT(error.what(), !Catch::Contains("short-secret"));  // never echoed
-  }
-
-  CHECK(bearer_matches("Bearer abc", "abc"));
-  CHECK(bearer_matches("bearer  abc ", "abc"));
-  CHECK_FALSE(bearer_matches("Bearer abd", "abc"));
-  CHECK_FALSE(bearer_matches("Bearer ab", "abc"));
-  CHECK_FALSE(bearer_matches("Bearer abcd", "abc"));
-  CHECK_FALSE(bearer_matches("Basic abc", "abc"));
-  CHECK_FALSE(bearer_matches("", "abc"));
-  CHECK_FALSE(bearer_matches("Bearer ", ""));
-}
-
 TEST_CASE_METHOD(Fixture, "admin routes POST PUT and DELETE answer after the writer", "[ingest]") {
   auto posted =
       call(verb::post, "/articles", R"([{"id":"a1","title":"One"},{"id":"a2","title":"Two"}])",
@@ -225,7 +198,7 @@ TEST_CASE_METHOD(Fixture,
                  "[ingest]") {
   auto anonymous = call(verb::post, "/articles", R"({"id":"a","title":"x"})", "", false);
   CHECK(anonymous.result() == status::unauthorized);
-  CHECK(anonymous[field::www_authenticate] == "Bearer realm=\"newsq-admin\"");
+  CHECK(anonymous[field::www_authenticate] == "Bearer realm=\"newsq\"");
   CHECK(call(verb::delete_, "/articles/a", "", "", false).result() == status::unauthorized);
   CHECK(writer.batches.empty());
 
@@ -263,7 +236,7 @@ TEST_CASE("admin routes without a token or writer answer 403", "[ingest]") {
   CHECK(json::parse(response.body())["error"]["code"] == "ingest_disabled");
 
   RouterConfig config;
-  config.admin_token = kToken;
+  config.keys.add({ApiKey::Kind::admin, kToken, {}}, "test");
   Router no_writer(search, config, nullptr);
   CHECK(no_writer.handle(request).result() == status::forbidden);
   CHECK(writer.batches.empty());

@@ -146,7 +146,7 @@ TEST_CASE_METHOD(Fixture, "GET /articles/{id} decodes the id; 404 when absent", 
   CHECK(get("/articles/a/b").result() == status::not_found);
 }
 
-TEST_CASE_METHOD(Fixture, "GET /healthz reports the index, or 503 without one", "[router]") {
+TEST_CASE_METHOD(Fixture, "GET /healthz is liveness and /readyz readiness", "[router]") {
   auto response = get("/healthz");
   REQUIRE(response.result() == status::ok);
   auto body = json_of(response);
@@ -158,11 +158,20 @@ TEST_CASE_METHOD(Fixture, "GET /healthz reports the index, or 503 without one", 
 
   backend.fail_with = Error(ErrorCode::index_missing, "no index at /idx");
   response = get("/healthz");
-  CHECK(response.result() == status::service_unavailable);
+  CHECK(response.result() == status::ok);  // the process is alive; the body says why not ready
   body = json_of(response);
   CHECK(body["status"] == "unavailable");
   CHECK(body["index"] == "/idx");
   CHECK(body["error"]["code"] == "index_missing");
+  auto ready = get("/readyz");
+  CHECK(ready.result() == status::service_unavailable);
+  CHECK(ready[field::retry_after] == "1");
+  CHECK(json_of(ready)["error"]["code"] == "not_ready");
+
+  backend.fail_with.reset();
+  ready = get("/readyz");
+  CHECK(ready.result() == status::ok);
+  CHECK(json_of(ready)["documents"] == 42);
 }
 
 TEST_CASE_METHOD(Fixture, "GET / renders the page, with results when asked", "[router]") {

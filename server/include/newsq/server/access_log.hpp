@@ -17,7 +17,19 @@ struct AccessRecord {
   unsigned status = 0;
   std::uint64_t bytes = 0;   ///< bytes written (header and body)
   std::uint64_t micros = 0;  ///< from the request fully read to the response fully written
+  std::string_view client;   ///< the client's IP address ("" when unknown)
 };
+
+/// How access lines are written.
+enum class AccessLogFormat {
+  text,  ///< "GET /search 200 1234 567us"
+  json,  ///< one JSON object a line: time, client, method, path, status, bytes, micros
+};
+
+/// {"time":"2025-01-30T12:00:00.123Z","client":"127.0.0.1","method":"GET","path":"/search",
+/// "status":200,"bytes":1234,"micros":567}: the path without the query string; invalid UTF-8
+/// replaced.
+std::string format_access_json(const AccessRecord& record);
 
 /// "GET /search 200 1234 567us": the target's path only, control characters replaced by '?'.
 std::string format_access_line(const AccessRecord& record);
@@ -25,14 +37,17 @@ std::string format_access_line(const AccessRecord& record);
 /// Thread-safe: whole lines, never interleaved. The stream must outlive the log.
 class AccessLog {
  public:
-  explicit AccessLog(std::ostream& out) : out_(out) {}
+  explicit AccessLog(std::ostream& out, AccessLogFormat format = AccessLogFormat::text)
+      : out_(out), format_(format) {}
   void write(const AccessRecord& record);
-  /// A free-form line (start-up, shutdown, 500s), prefixed with "newsq-server: ".
+  /// A free-form line (start-up, shutdown, 500s), prefixed with "newsq-server: "; in the JSON
+  /// format {"time":..., "note":...}.
   void note(std::string_view message);
 
  private:
   std::mutex mutex_;
   std::ostream& out_;
+  AccessLogFormat format_;
 };
 
 }  // namespace newsq::server

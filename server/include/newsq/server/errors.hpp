@@ -58,9 +58,23 @@ HttpError method_not_allowed(std::string_view method, std::string_view allow = k
 HttpError uri_too_long(std::size_t max_bytes);
 HttpError internal_error();
 HttpError server_busy();
-/// 401 for the admin routes: no or wrong `Authorization: Bearer TOKEN` (sent with
-/// WWW-Authenticate: Bearer). The message never echoes what was sent.
-HttpError unauthorized();
+/// 401: no key or a wrong one in `Authorization: Bearer KEY` (sent with WWW-Authenticate:
+/// Bearer), on an admin route (`admin_route`) or a search route while search keys are
+/// configured. The message never echoes what was sent.
+HttpError unauthorized(bool admin_route = true);
+/// 403: a search key on an admin route.
+HttpError search_key_forbidden();
+/// 403: an admin route other than ingest (e.g. /metrics with --metrics-admin) while no admin
+/// key is configured.
+HttpError admin_disabled();
+/// 429 "rate_limited" with Retry-After: the client's search rate is above --rate-limit.
+HttpError rate_limited(unsigned retry_after_s);
+/// 503 "not_ready" with Retry-After: 1 for /readyz; `why` is the index error.
+HttpError not_ready(std::string_view why);
+/// 400 "bad_request" for an HTTP framing that could smuggle a request past a proxy
+/// (Content-Length with Transfer-Encoding, a Transfer-Encoding not ending in chunked, chunked
+/// in HTTP/1.0, oversized chunk extensions); the connection is closed after it.
+HttpError ambiguous_framing(std::string_view why);
 /// 403 for the admin routes when the server has no admin token configured (ingest disabled).
 HttpError ingest_disabled();
 

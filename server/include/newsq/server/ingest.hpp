@@ -1,6 +1,6 @@
 // Ingest over HTTP: what the router needs from the index writer (IngestBackend, so routing and
-// validation are tested with a fake), the parsing and validation of request bodies, and the admin
-// token that guards the ingest routes.
+// validation are tested with a fake), and the parsing and validation of request bodies. The
+// admin keys that guard the ingest routes are in keys.hpp.
 #pragma once
 
 #include <cstddef>
@@ -86,16 +86,5 @@ class IngestRejected : public Error {
   std::vector<BodyProblem> problems_;
   bool lines_ = false;
 };
-
-/// The admin token: from the file `token_file` when given (its first line, surrounding
-/// whitespace removed), else from `env_value` (the NEWSQ_ADMIN_TOKEN variable; empty counts as
-/// unset), else nullopt (ingest disabled). Throws Error(bad_parameter) when the file cannot be read
-/// or the token is empty or shorter than 16 characters (a guessable token is worse than none).
-std::optional<std::string> load_admin_token(const std::optional<std::string>& token_file,
-                                            const char* env_value);
-
-/// True when the Authorization header value is "Bearer <token>" (scheme case-insensitive) with
-/// exactly `token`. The comparison takes the same time wherever the first difference is.
-bool bearer_matches(std::string_view authorization, std::string_view token) noexcept;
 
 }  // namespace newsq::server

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,6 +28,8 @@ struct SearchParams {
   std::size_t offset = 0;
   std::size_t limit = 10;
   bool exact = false;
+  /// `facet_size`: topic buckets wanted (the router bounds it); none: the library's default.
+  std::optional<std::size_t> facet_size;
 };
 
 /// Reads the parameters from a percent-encoded query string (without '?'). Unknown parameters

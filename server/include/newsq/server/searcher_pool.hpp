@@ -19,6 +19,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -37,6 +38,9 @@ struct SearcherPoolOptions {
   /// How stale a reader may be: refresh() runs at most this often per reader. Also how long a
   /// failed open is remembered before it is retried.
   std::chrono::milliseconds refresh_interval{100};
+  /// Called (on the searching thread) whenever a reader opens the index or moves to a newer
+  /// revision or generation; for the metrics. Must be thread-safe and not throw.
+  std::function<void()> on_reopen;
 };
 
 class SearcherPool final : public SearchBackend {

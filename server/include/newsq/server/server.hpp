@@ -14,6 +14,7 @@
 #include <boost/beast/http/string_body.hpp>
 
 #include "newsq/server/access_log.hpp"
+#include "newsq/server/metrics.hpp"
 
 namespace newsq::server {
 
@@ -27,9 +28,27 @@ struct ServerConfig {
   std::size_t header_limit = 16 * 1024;     ///< request line + headers; above: 431 (or 414)
   std::size_t body_limit = 1024 * 1024;     ///< request body; above: 413
   std::size_t max_target_bytes = 8 * 1024;  ///< request target; above: 414
-  std::chrono::milliseconds read_timeout{15'000};     ///< per request, idle keep-alive included
+  /// Total time to receive one request, from its first byte to its last: a client sending a
+  /// byte a second (slowloris) is cut off when it runs out, however steadily it sends.
+  std::chrono::milliseconds read_timeout{15'000};
+  /// How long a connection may wait for the first byte of a request (keep-alive idle time);
+  /// 0: read_timeout.
+  std::chrono::milliseconds idle_timeout{0};
+  /// Bytes of one chunk's extensions (";name=value" after the chunk size); above: 400. Beast
+  /// otherwise lets them grow up to the header limit per chunk, in every chunk.
+  std::size_t max_chunk_extension = 256;
   std::chrono::milliseconds write_timeout{15'000};    ///< per response
   std::chrono::milliseconds shutdown_timeout{5'000};  ///< bound on finishing in-flight requests
+  /// Counts requests by route and status, rejections and open connections; none by default.
+  /// Must outlive the server.
+  Metrics* metrics = nullptr;
+  /// The route label of a target for the metrics (Router::route_name); none: "other".
+  std::function<std::string_view(std::string_view target)> route_name;
+};
+
+/// What the server knows of a request beyond its bytes.
+struct Peer {
+  std::string address;  ///< the client's IP address, as text
 };
 
 /// Request in, response out; must not throw and must be safe to call from many threads.
@@ -41,7 +60,8 @@ using Responder = std::function<void(http::response<http::string_body>)>;
 
 /// Request in, response later (through the Responder), so that a request waiting for something
 /// slow (the index writer's commit) does not hold one of the server's threads. Must not throw.
-using AsyncHandler = std::function<void(http::request<http::string_body>&&, Responder)>;
+using AsyncHandler =
+    std::function<void(http::request<http::string_body>&&, const Peer&, Responder)>;
 
 class Server {
  public:

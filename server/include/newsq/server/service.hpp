@@ -11,6 +11,8 @@
 #include <string_view>
 #include <utility>
 
+#include "newsq/server/access_log.hpp"
+#include "newsq/server/rate_limiter.hpp"
 #include "newsq/server/router.hpp"
 #include "newsq/server/server.hpp"
 
@@ -19,12 +21,14 @@ namespace newsq::server {
 struct ServiceConfig {
   std::string index_path;  ///< may not exist yet: the server answers 503 until it does
   ServerConfig server;
-  RouterConfig router;  ///< router.max_target_bytes is taken from server.max_target_bytes
+  /// router.max_target_bytes is taken from server.max_target_bytes. router.keys: admin keys
+  /// enable the ingest routes (without one they answer 403 and the server never opens the index
+  /// for writing); search keys close the search routes to callers without a key.
+  RouterConfig router;
   std::chrono::milliseconds refresh_interval{100};
-  /// Enables the ingest routes (see router.hpp); nullopt: they answer 403 and the server never
-  /// opens the index for writing. Set router.admin_token instead is not needed: run_service
-  /// copies this one there.
-  std::optional<std::string> admin_token;
+  /// Per-client search rate limit (rate_per_s 0: off, the default).
+  RateLimitOptions rate_limit;
+  AccessLogFormat access_log = AccessLogFormat::text;
   std::chrono::milliseconds commit_delay{0};    ///< WriterQueueOptions::max_batch_delay
   std::size_t max_batch_changes = 1000;         ///< WriterQueueOptions::max_batch_changes
   std::chrono::milliseconds lock_wait{5000};    ///< WriterQueueOptions::lock_wait
