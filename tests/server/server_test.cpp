@@ -287,3 +287,50 @@ TEST_CASE("listen() reports a bad host and a port in use", "[server]") {
     CHECK(error.code() == newsq::ErrorCode::io_error);
   }
 }
+
+TEST_CASE("request smuggling vectors get 400 and the connection closes", "[server]") {
+  ServerConfig config;
+  config.max_chunk_extension = 64;
+  RunningServer server(config);
+  const std::string head = "POST /x HTTP/1.1\r\nHost: x\r\n";
+  for (const std::string& attempt : std::vector<std::string>{
+           head + "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+           head + "Transfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n0\r\n\r\n",
+           head + "Transfer-Encoding: chunked, gzip\r\n\r\n0\r\n\r\n",
+           head + "Transfer-Encoding: gzip\r\n\r\nabc",
+           "POST /x HTTP/1.0\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+           head + "Content-Length: 1\r\nContent-Length: 2\r\n\r\nab",
+           head + "Transfer-Encoding: chunked\r\n\r\n1;" + std::string(65, 'e') +
+               "\r\na\r\n0\r\n\r\n",
+       }) {
+    INFO(attempt);
+    RawConnection connection(server.port());
+    REQUIRE(connection.send(attempt));
+    auto response = connection.read_response();
+    REQUIRE(response);
+    CHECK(response->result() == status::bad_request);
+    CHECK(connection.closed_by_peer());
+  }
+  // A chunk extension at the limit and a plain chunked body pass.
+  RawConnection fine(server.port());
+  REQUIRE(fine.send(head + "Transfer-Encoding: chunked\r\n\r\n1;" + std::string(63, 'e') +
+                    "\r\na\r\n0\r\n\r\n"));
+  auto response = fine.read_response();
+  REQUIRE(response);
+  CHECK(response->result() == status::ok);
+}
+
+TEST_CASE("a slow client sending steadily is cut off by the request deadline", "[server]") {
+  ServerConfig config;
+  config.read_timeout = 600ms;
+  config.idle_timeout = 5s;
+  RunningServer server(config);
+  RawConnection slow(server.port());
+  auto start = std::chrono::steady_clock::now();
+  bool cut = false;
+  for (int i = 0; i < 40 && !cut; ++i) {
+    cut = !slow.send(std::string(1, 'a')) || slow.closed_by_peer(100ms);
+  }
+  CHECK(cut);
+  CHECK(std::chrono::steady_clock::now() - start < 3s);
+}
