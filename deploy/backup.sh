@@ -21,4 +21,4 @@ done
 rm -f "$dest.err"
 xapian-check "$dest.tmp" >/dev/null
 mv "$dest.tmp" "$dest"
-echo "backup.sh: $index -> $dest ($(xapian-delve -1 "$dest" 2>/dev/null | grep -c . || true) lines of metadata)" >&2
+echo "backup.sh: $index -> $dest (checked)" >&2
