@@ -269,7 +269,7 @@ TEST_CASE("without an index the server starts, answers 503, and serves once it a
   auto response = newsq::http_get(server.url(), "/search?q=naval");
   CHECK(response.status == 503);
   CHECK(json::parse(response.body)["error"]["code"] == "index_missing");
-  CHECK(newsq::http_get(server.url(), "/healthz").status == 503);
+  CHECK(newsq::http_get(server.url(), "/readyz").status == 503);
   CHECK(newsq::http_get(server.url(), "/?q=naval").status == 503);
   CHECK(newsq::http_get(server.url(), "/").status == 200);
 
