@@ -204,14 +204,14 @@ class FeedParser {
       return false;
     }
     if (channel_.kind == FeedKind::atom) {
-      channel_.title = single_line(text_construct(channel.child("title")));
+      channel_.title = single_line(clean(text_construct(channel.child("title"))));
       channel_.lang = language_code(channel.attribute("xml:lang").value());
       channel_.base = channel.attribute("xml:base").value();
       if (channel_.base.empty()) channel_.base = atom_link(channel);
       for (pugi::xml_node author : channel.children("author"))
         add_unique(channel_.authors, clean(text::collapse_spaces(author.child_value("name"))));
     } else {
-      channel_.title = single_line(html::to_text(inner_markup(channel.child("title"))));
+      channel_.title = single_line(clean(html::to_text(inner_markup(channel.child("title")))));
       channel_.lang = language_code(channel.child_value("language"));
       if (channel_.lang.empty()) channel_.lang = language_code(channel.child_value("dc:language"));
       channel_.base = text::trim(channel.child_value("link"));
