@@ -39,7 +39,7 @@ void read_jsonl(std::istream& in, const std::string& name, const ReadOptions& op
     nlohmann::json json;
     try {
       json = nlohmann::json::parse(line);
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range (1e999)
       sink.on_problem(
           {name, line_number, "invalid JSON: " + without_exception_id(e.what()), Severity::error});
       continue;
