@@ -261,7 +261,7 @@ struct Searcher::Impl {
     Xapian::QueryParser qp;
     qp.set_database(db);
     qp.set_stemmer(stemmer);
-    qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+    qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);  // as the index: see document.cpp
     qp.set_default_op(default_op);
     qp.set_max_expansion(kMaxWildcardExpansion, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
     qp.add_prefix("title", std::string(schema::kPrefixTitle));
@@ -433,11 +433,21 @@ struct Searcher::Impl {
     Xapian::Query parsed = qp.parse_query(text, flags);
     if (corrected) *corrected = qp.get_corrected_query_string();
     if (!is_plain_words(text)) return parsed;
+    std::vector<Xapian::Query> boosts;
     auto phrase_parser = parser(stemmer, op);
     Xapian::Query phrase = phrase_parser.parse_query(
         "\"" + text + "\"", Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_CJK_NGRAM);
-    if (phrase.get_type() != Xapian::Query::OP_PHRASE) return parsed;
-    return Xapian::Query(Xapian::Query::OP_AND_MAYBE, parsed, phrase);
+    if (phrase.get_type() == Xapian::Query::OP_PHRASE) boosts.push_back(phrase);
+    // With synonyms in the index, the spelling the reader typed counts more than its synonyms:
+    // "Tartous" finds "Tartús" too, but the stories that say "Tartous" come first.
+    if (db.synonym_keys_begin() != db.synonym_keys_end()) {
+      auto typed_parser = parser(stemmer, Xapian::Query::OP_OR);
+      Xapian::Query typed = typed_parser.parse_query(text, Xapian::QueryParser::FLAG_CJK_NGRAM);
+      if (!typed.empty()) boosts.push_back(typed);
+    }
+    if (boosts.empty()) return parsed;
+    return Xapian::Query(Xapian::Query::OP_AND_MAYBE, parsed,
+                         Xapian::Query(Xapian::Query::OP_OR, boosts.begin(), boosts.end()));
   }
 
   // Words only: no quotes, brackets, field prefixes, wildcards, +/- or upper-case operators.

@@ -109,12 +109,14 @@ std::string make_snippet(std::string_view text, const QueryWords& words, const A
     for (auto& token : tokens) {
       const std::string key =
           analyzer.fold_value(text.substr(token.begin, token.end - token.begin));
+      // Index terms are stems (STEM_ALL, unprefixed) or, from older indexes, Z-prefixed stems:
+      // a token matches when it or its stem is one of them.
       std::string matched;
       if (words.exact.count(key)) {
         matched = key;
-      } else if (!words.stems.empty()) {
+      } else {
         std::string stem = stemmer(key);
-        if (words.stems.count(stem)) matched = "Z" + stem;
+        if (words.exact.count(stem) || words.stems.count(stem)) matched = stem;
       }
       if (matched.empty()) continue;
       auto found = std::find(distinct.begin(), distinct.end(), matched);

@@ -5,11 +5,11 @@
 //      Greek and Cyrillic letters only (in Indic scripts marks are vowels), so "Peskóv" finds
 //      "Peskov" and "Müller" finds "Muller". Exception: Spanish ñ stays ñ ("año" is not "ano").
 //      German "ae" spellings of ä are not folding but synonyms (data/synonyms.txt);
-//   3. Xapian's tokenisation, lower-casing and Snowball stemming in the text's language,
-//      applied by the TermGenerator (index) and QueryParser (query) that make_term_generator()
-//      and configure_query_parser() set up the same way.
-// Case is kept by fold() so that query operators (AND, OR, NOT) and Xapian's "capitalised words
-// are not stemmed" rule still work; both sides lower-case inside Xapian.
+//   3. Xapian's tokenisation, lower-casing and Snowball stemming (STEM_SOME) in the text's
+//      language, applied by the TermGenerator (DocumentBuilder) and the QueryParser (Searcher),
+//      which are set up the same way.
+// Case is kept by fold() so that query operators (AND, OR, NOT) still work; both sides
+// lower-case inside Xapian.
 #pragma once
 
 #include <memory>
