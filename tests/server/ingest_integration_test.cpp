@@ -291,20 +291,21 @@ TEST_CASE("the write lock is shared with newsq-index both ways", "[ingest_integr
   IngestServer s({"--lock-wait-ms", "400", "--writer-idle-ms", "300"});
   REQUIRE(s.post(article("l-1", "Lockstep first")).result_int() == 200);
 
-  // The server holds the lock right after a commit: newsq-index fails at once with a clear
-  // message (today it does not wait), and succeeds once the writer has been idle.
+  // The server holds the lock right after a commit: newsq-index told not to wait fails at once
+  // with a clear message; told to wait, it succeeds once the writer has been idle.
   auto jsonl = s.dir / "cli.jsonl";
   write_file(jsonl, article("cli-1", "Lockstep from the command line") + "\n");
   auto cli = shell_quote(built_binary("indexer/newsq-index").string()) + " --index " +
-             shell_quote(s.index.string()) + " add " + shell_quote(jsonl.string());
+             shell_quote(s.index.string());
+  const auto add = " add " + shell_quote(jsonl.string());
   REQUIRE(s.post(article("l-2", "Lockstep second")).result_int() == 200);
-  auto locked = run_command(cli);
+  auto locked = run_command(cli + " --lock-wait 0" + add);
   std::printf("newsq-index while the server writes: exit %d, stderr: %s", locked.exit_code,
               locked.err.c_str());
   CHECK(locked.exit_code == 2);
   CHECK_THAT(locked.err, Catch::Contains("locked by another writer"));
-  std::this_thread::sleep_for(700ms);
-  auto after_idle = run_command(cli);
+  REQUIRE(s.post(article("l-3", "Lockstep third")).result_int() == 200);
+  auto after_idle = run_command(cli + " --lock-wait 5" + add);
   INFO(after_idle.err);
   CHECK(after_idle.exit_code == 0);
 

@@ -17,7 +17,7 @@ struct AccessRecord {
   unsigned status = 0;
   std::uint64_t bytes = 0;   ///< bytes written (header and body)
   std::uint64_t micros = 0;  ///< from the request fully read to the response fully written
-  std::string_view client;   ///< the client's IP address ("" when unknown)
+  std::string_view client = {};  ///< the client's IP address ("" when unknown)
 };
 
 /// How access lines are written.

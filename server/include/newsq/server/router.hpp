@@ -58,7 +58,7 @@ struct RouterConfig {
   std::size_t max_target_bytes = 8 * 1024;
   /// Receives the real message of an unexpected failure (the client only sees a generic 500).
   /// Must be thread-safe; none by default.
-  std::function<void(std::string_view)> log_error;
+  std::function<void(std::string_view)> log_error = {};
   /// The API keys (keys.hpp). Without admin keys the admin routes answer 403; without search
   /// keys search is public.
   KeyRing keys;

@@ -40,7 +40,7 @@ struct SearcherPoolOptions {
   std::chrono::milliseconds refresh_interval{100};
   /// Called (on the searching thread) whenever a reader opens the index or moves to a newer
   /// revision or generation; for the metrics. Must be thread-safe and not throw.
-  std::function<void()> on_reopen;
+  std::function<void()> on_reopen = {};
 };
 
 class SearcherPool final : public SearchBackend {

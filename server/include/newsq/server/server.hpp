@@ -43,7 +43,7 @@ struct ServerConfig {
   /// Must outlive the server.
   Metrics* metrics = nullptr;
   /// The route label of a target for the metrics (Router::route_name); none: "other".
-  std::function<std::string_view(std::string_view target)> route_name;
+  std::function<std::string_view(std::string_view target)> route_name = {};
 };
 
 /// What the server knows of a request beyond its bytes.

@@ -34,13 +34,13 @@ struct WriterQueueOptions {
   std::chrono::milliseconds lock_wait{5000};     ///< longest a request waits for the lock
   /// Called on the writer thread after every successful commit, before the requests are
   /// acknowledged (the server bumps the searcher pool's generation here).
-  std::function<void()> on_commit;
+  std::function<void()> on_commit = {};
   /// Called on the writer thread after every transaction with its duration (writes and
   /// commit), its number of changes and whether it committed; for the metrics.
   std::function<void(std::chrono::microseconds, std::size_t changes, bool committed)>
       on_transaction;
   /// Receives operational messages (lock waits, write failures); must be thread-safe.
-  std::function<void(std::string_view)> log;
+  std::function<void(std::string_view)> log = {};
 };
 
 class WriterQueue final : public IngestBackend {
