@@ -27,6 +27,7 @@ struct Options {
   std::string match = "all";
   std::string facets;
   bool exact = false;
+  bool no_collapse = false;
   std::string lang = "en";
   std::string color = "auto";
 };
@@ -62,6 +63,7 @@ newsq::SearchResult search_server(const Options& options) {
   for (const auto& kind : options.kinds) params.append({"kind", kind});
   if (!options.facets.empty()) params.append({"facets", options.facets});
   if (options.exact) params.append({"exact", "true"});
+  if (options.no_collapse) params.append({"collapse", "false"});
 
   const auto response = newsq::http_get(options.server, std::string(target.buffer()));
   const auto json = nlohmann::json::parse(response.body, nullptr, false);
@@ -91,6 +93,7 @@ newsq::SearchResult search_local(const Options& options) {
   if (!options.to.empty()) request.to = newsq::parse_date_bound(options.to, true);
   newsq::parse_facets(options.facets, request);
   request.exact = options.exact;
+  request.collapse = !options.no_collapse;
   request.lang = options.lang;
   newsq::Searcher searcher(options.index);
   return searcher.search(request);
@@ -140,6 +143,8 @@ int main(int argc, char** argv) {
   app.add_option("--facets", options.facets,
                  "Facets to count: topic, date, date:day|month|year (comma-separated)");
   app.add_flag("--exact", options.exact, "Count every match: exact total and facet counts");
+  app.add_flag("--no-collapse", options.no_collapse,
+               "Show near-duplicate stories (republished wire copies) as separate hits");
   app.add_option("--lang", options.lang, "Language of the query, for stemming (ISO 639-1)")
       ->capture_default_str();
   app.add_option("--color", options.color, "Highlight matches: auto|always|never")

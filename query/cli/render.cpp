@@ -65,7 +65,11 @@ void render(std::ostream& out, const SearchResult& result, const RenderOptions& 
       for (std::size_t i = 0; i < hit.topics.size(); ++i) out << (i ? ", " : "") << hit.topics[i];
       out << "]";
     }
-    out << "  id:" << hit.id << style(kReset) << "\n";
+    out << "  id:" << hit.id;
+    if (hit.collapsed > 0)
+      out << "  (+" << hit.collapsed << " similar " << (hit.collapsed == 1 ? "story" : "stories")
+          << ")";
+    out << style(kReset) << "\n";
     if (!hit.url.empty()) out << "   " << hit.url << "\n";
     if (!hit.snippet.empty()) out << "   " << snippet_for_terminal(hit.snippet, options.color) << "\n";
   }

@@ -17,6 +17,7 @@ nlohmann::json to_json(const SearchResult& result) {
         {"kind", hit.kind},
         {"snippet", hit.snippet},
         {"score", hit.score},
+        {"collapsed", hit.collapsed},
     });
   }
   nlohmann::json facets = nlohmann::json::object();
@@ -58,6 +59,7 @@ SearchResult search_result_from_json(const nlohmann::json& json) {
       hit.kind = h.value("kind", "");
       hit.snippet = h.value("snippet", "");
       hit.score = h.value("score", 0.0);
+      hit.collapsed = h.value("collapsed", std::uint64_t{0});
       result.hits.push_back(std::move(hit));
     }
     const auto& facets = json.at("facets");

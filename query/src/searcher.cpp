@@ -318,6 +318,7 @@ struct Searcher::Impl {
     enquire.set_query(full);
     if (request.sort == SortOrder::date)
       enquire.set_sort_by_value_then_relevance(schema::kSlotPublished, true);
+    if (request.collapse) enquire.set_collapse_key(schema::kSlotCollapse);
     if (request.facet_topics) enquire.add_matchspy(&attempt.topic_spy);
     if (request.facet_date) enquire.add_matchspy(&attempt.day_spy);
     attempt.mset = enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
@@ -406,6 +407,7 @@ struct Searcher::Impl {
       hit.source = article.source;
       hit.kind = article.kind;
       hit.score = it.get_weight();
+      hit.collapsed = it.get_collapse_count();
       if (request.snippets) {
         const std::string& text = !article.body.empty()      ? article.body
                                   : !article.summary.empty() ? article.summary

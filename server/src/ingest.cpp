@@ -153,7 +153,7 @@ std::vector<Change> parse_articles(std::string_view body, BodyFormat format,
   nlohmann::json json;
   try {
     json = nlohmann::json::parse(body.begin(), body.end());
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range (1e999)
     // Several JSON objects one per line are JSON Lines, not a malformed JSON document.
     if (format == BodyFormat::sniff) return parse_json_lines(body, max_problems);
     throw IngestRejected({{std::nullopt, "invalid JSON: " + without_exception_id(e.what())}},
@@ -166,7 +166,7 @@ Change parse_put_article(std::string_view body, const std::string& path_id) {
   nlohmann::json json;
   try {
     json = nlohmann::json::parse(body.begin(), body.end());
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range (1e999)
     throw IngestRejected({{std::nullopt, "invalid JSON: " + without_exception_id(e.what())}},
                          false);
   }

@@ -105,6 +105,8 @@ SearchParams parse_search_params(std::string_view encoded_query) {
       if (!result.facet_size) result.facet_size = parse_count(value, "facet_size", 1'000'000);
     } else if (key == "exact") {
       result.exact = parse_flag(value, "exact");
+    } else if (key == "collapse") {
+      result.collapse = parse_flag(value, "collapse");
     }
   }
   return result;
@@ -132,6 +134,7 @@ SearchRequest to_search_request(const SearchParams& params) {
   request.offset = params.offset;
   request.limit = params.limit;
   request.exact = params.exact;
+  request.collapse = params.collapse;
   if (params.facet_size) request.facet_size = *params.facet_size;
   return request;
 }
@@ -155,6 +158,7 @@ std::string to_query_string(const SearchParams& params) {
   if (!params.lang.empty()) add("lang", params.lang);
   if (params.offset != 0) add("offset", std::to_string(params.offset));
   if (params.limit != 10) add("limit", std::to_string(params.limit));
+  if (!params.collapse) add("collapse", "false");
   return query;
 }
 

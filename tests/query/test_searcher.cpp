@@ -238,6 +238,35 @@ TEST_CASE("suggests a spelling correction from the indexed words", "[searcher]")
   CHECK_FALSE(search(searcher, "Khmeimim").suggestion);
 }
 
+TEST_CASE("near-duplicates fold into one hit unless collapse is off", "[searcher]") {
+  Fixture fixture;
+  {
+    Xapian::WritableDatabase db(fixture.path);
+    Analyzer analyzer;
+    DocumentBuilder builder(analyzer);
+    const std::string wire =
+        "Saudi Arabian Oil Minister Hisham Nazer said the kingdom wanted oil price stability and "
+        "called on non-OPEC producers to avoid harmful competition with OPEC.";
+    for (const char* id : {"wire-1", "wire-2", "wire-3"}) {
+      auto article = make(id, std::string("Saudi minister on OPEC ") + id, wire,
+                          "1987-03-15T04:55:00Z", {"crude"});
+      db.replace_document(schema::id_term(article.id), builder.build(article));
+    }
+    db.commit();
+  }
+  Searcher searcher(fixture.path);
+  SearchRequest request;
+  request.query = "OPEC competition";
+  auto folded = searcher.search(request);
+  REQUIRE(folded.hits.size() == 1);
+  CHECK(folded.hits[0].collapsed == 2);
+  CHECK(to_json(folded)["hits"][0]["collapsed"] == 2);
+  request.collapse = false;
+  auto expanded = searcher.search(request);
+  CHECK(expanded.hits.size() == 3);
+  for (const auto& hit : expanded.hits) CHECK(hit.collapsed == 0);
+}
+
 TEST_CASE("untitled briefs show their first words as title", "[searcher]") {
   Fixture fixture;
   Searcher searcher(fixture.path);

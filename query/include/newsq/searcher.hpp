@@ -43,6 +43,9 @@ struct SearchRequest {
   std::size_t facet_size = 20;       ///< topic buckets returned, most frequent first
   bool exact = false;                ///< count every match (exact total and facet counts)
   bool snippets = true;
+  /// Fold near-duplicates (stories sharing a collapse key: the same wire story republished or
+  /// lightly edited) into one hit, the best-ranked; Hit::collapsed counts the others.
+  bool collapse = true;
   std::string lang = "en";           ///< language of the query, for stemming
 };
 
@@ -56,6 +59,7 @@ struct Hit {
   std::string kind;
   std::string snippet;  ///< HTML-escaped, matches wrapped in <mark>...</mark>
   double score = 0;
+  std::uint64_t collapsed = 0;  ///< near-duplicates folded into this hit (at least this many)
 };
 
 struct FacetCount {

@@ -28,6 +28,7 @@ struct SearchParams {
   std::size_t offset = 0;
   std::size_t limit = 10;
   bool exact = false;
+  bool collapse = true;
   /// `facet_size`: topic buckets wanted (the router bounds it); none: the library's default.
   std::optional<std::size_t> facet_size;
 };
