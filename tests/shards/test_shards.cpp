@@ -115,6 +115,8 @@ std::vector<SearchRequest> query_mix() {
     request.query = std::move(query);
     request.limit = kMaxLimit;
     request.exact = true;
+    // Near-duplicate collapsing is compared separately: its totals are estimated per database.
+    request.collapse = false;
     request.facet_topics = true;
     request.facet_date = DateBucket::month;
     tweak(request);
