@@ -17,6 +17,7 @@
 #include "newsq/indexer/input_file.hpp"
 #include "newsq/searcher.hpp"
 #include "newsq/timeutil.hpp"
+#include "guarded.hpp"
 
 namespace newsq::indexer {
 
@@ -24,21 +25,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr std::string_view kProgram = "newsq-index: ";
-
-// Runs a command body, turning the error that ends it into a message and an exit status.
-template <typename Body>
-int guarded(std::ostream& err, Body&& body) {
-  try {
-    return body();
-  } catch (const Error& e) {
-    err << kProgram << e.what() << '\n';
-    return exit_status(e.code());
-  } catch (const std::exception& e) {
-    err << kProgram << "internal error: " << e.what() << '\n';
-    return exit_status(ErrorCode::internal);
-  }
-}
 
 // Fails before anything is indexed when an input cannot be read, so a typo in the last of
 // twenty file names does not leave a half-done job.

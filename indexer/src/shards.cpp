@@ -20,6 +20,7 @@
 #include "newsq/indexer/problem.hpp"
 #include "newsq/indexer/readers.hpp"
 #include "newsq/timeutil.hpp"
+#include "guarded.hpp"
 
 namespace newsq::indexer {
 
@@ -27,7 +28,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr std::string_view kProgram = "newsq-index: ";
 constexpr std::string_view kShardInfix = ".shard-";
 constexpr unsigned kMaxHashShards = 4096;
 
@@ -103,18 +103,6 @@ class ShardingSink : public RecordSink {
   std::ostream& err_;
 };
 
-template <typename Body>
-int guarded(std::ostream& err, Body&& body) {
-  try {
-    return body();
-  } catch (const Error& e) {
-    err << kProgram << e.what() << '\n';
-    return exit_status(e.code());
-  } catch (const std::exception& e) {
-    err << kProgram << "internal error: " << e.what() << '\n';
-    return exit_status(ErrorCode::internal);
-  }
-}
 
 }  // namespace
 
