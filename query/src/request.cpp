@@ -15,7 +15,8 @@ namespace {
 SortOrder parse_sort(std::string_view text) {
   if (text == "relevance" || text.empty()) return SortOrder::relevance;
   if (text == "date") return SortOrder::date;
-  bad("invalid sort '" + std::string(text) + "' (expected relevance or date)");
+  if (text == "text") return SortOrder::text;
+  bad("invalid sort '" + std::string(text) + "' (expected relevance, date or text)");
 }
 
 MatchMode parse_match(std::string_view text) {

@@ -3,9 +3,11 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <queue>
 #include <sstream>
 
 #include "facets.hpp"
@@ -310,25 +312,104 @@ struct Searcher::Impl {
     Xapian::ValueCountMatchSpy day_spy{schema::kSlotDay};
   };
 
-  void execute(const SearchRequest& request, const Xapian::Query& text, const Xapian::Query& filter,
-               Xapian::doccount check_at_least, Attempt& attempt) {
+  /// How one search orders its matches (decided once per request, see run()).
+  enum class Order { text, date, blended };
+
+  void execute(const SearchRequest& request, Order order, const Xapian::Query& text,
+               const Xapian::Query& filter, Xapian::doccount check_at_least, Attempt& attempt) {
     const Xapian::Query full =
         filter.empty() ? text : Xapian::Query(Xapian::Query::OP_FILTER, text, filter);
     Xapian::Enquire enquire(db);
     enquire.set_query(full);
-    if (request.sort == SortOrder::date)
+    if (order == Order::date)
       enquire.set_sort_by_value_then_relevance(schema::kSlotPublished, true);
     if (request.collapse) enquire.set_collapse_key(schema::kSlotCollapse);
     if (request.facet_topics) enquire.add_matchspy(&attempt.topic_spy);
     if (request.facet_date) enquire.add_matchspy(&attempt.day_spy);
-    attempt.mset = enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
-                                    static_cast<Xapian::doccount>(request.limit), check_at_least);
+    // The blend re-ranks the head of the text ranking, so it needs that head from the top.
+    const std::size_t first = order == Order::blended ? 0 : request.offset;
+    const std::size_t count = order == Order::blended
+                                  ? std::max(kRecencyWindow, request.offset + request.limit)
+                                  : request.limit;
+    attempt.mset = enquire.get_mset(static_cast<Xapian::doccount>(first),
+                                    static_cast<Xapian::doccount>(count),
+                                    std::max(check_at_least, static_cast<Xapian::doccount>(count)));
+  }
+
+  /// The reference time of the recency decay: the request's, else the newest publication time
+  /// in the index (the upper bound of the date slot, kept by Xapian for every shard).
+  std::optional<double> recency_now(const Recency& recency) {
+    if (recency.now) return static_cast<double>(*recency.now);
+    const std::string newest = db.get_value_upper_bound(schema::kSlotPublished);
+    if (newest.empty()) return std::nullopt;
+    return Xapian::sortable_unserialise(newest);
+  }
+
+  /// The hits of the requested page, in order, with the score that ordered them.
+  struct Ranked {
+    Xapian::MSetIterator match;
+    double score = 0;
+  };
+
+  std::vector<Ranked> page(const SearchRequest& request, Order order, const Xapian::MSet& mset) {
+    std::vector<Ranked> ranked;
+    if (order != Order::blended) {
+      for (auto it = mset.begin(); it != mset.end(); ++it) ranked.push_back({it, it.get_weight()});
+      return ranked;
+    }
+    // sort=relevance: blend recency into the first kRecencyWindow text matches. A match's
+    // blended score is at most (1 - weight) * text / best + weight, and text only falls down the
+    // list, so the scan stops as soon as no later match could reach the page.
+    const double weight = request.recency.weight;
+    const double best = mset.get_max_attained();
+    const std::optional<double> now = recency_now(request.recency);
+    const double half_life = request.recency.half_life_days * 86400.0;
+    const std::size_t wanted = request.offset + request.limit;
+    const std::size_t window = std::min<std::size_t>(mset.size(), kRecencyWindow);
+    const auto text_part = [&](const Xapian::MSetIterator& it) {
+      return best > 0 ? (1 - weight) * it.get_weight() / best : 0.0;
+    };
+    std::priority_queue<double, std::vector<double>, std::greater<>> top;  // best `wanted` so far
+    for (std::size_t i = 0; i < window; ++i) {
+      const Xapian::MSetIterator it = mset[static_cast<Xapian::doccount>(i)];
+      const double text = text_part(it);
+      if (top.size() >= wanted && text + weight <= top.top()) break;
+      double recency = 0;
+      if (now) {
+        const std::string published = it.get_document().get_value(schema::kSlotPublished);
+        if (!published.empty()) {
+          const double age = std::max(0.0, *now - Xapian::sortable_unserialise(published));
+          recency = std::exp2(-age / half_life);
+        }
+      }
+      ranked.push_back({it, text + weight * recency});
+      top.push(ranked.back().score);
+      if (top.size() > wanted) top.pop();
+    }
+    std::stable_sort(ranked.begin(), ranked.end(),
+                     [](const Ranked& a, const Ranked& b) { return a.score > b.score; });
+    // Past the window (deep pages only), text order, scored without recency.
+    if (ranked.size() >= window)
+      for (std::size_t i = window; i < std::min<std::size_t>(mset.size(), wanted); ++i) {
+        const Xapian::MSetIterator it = mset[static_cast<Xapian::doccount>(i)];
+        ranked.push_back({it, text_part(it)});
+      }
+    if (ranked.size() > wanted) ranked.resize(wanted);
+    ranked.erase(ranked.begin(),
+                 ranked.begin() + static_cast<std::ptrdiff_t>(std::min(request.offset, ranked.size())));
+    return ranked;
   }
 
   SearchResult run(const SearchRequest& request) {
     const Xapian::Stem stemmer = Analyzer::stemmer_for(request.lang);
     const std::string folded = analyzer.fold(request.query);
     const Xapian::Query filter = filters(request);
+    // With no words to rank by, "relevance" means newest first: a topic page, a date range.
+    const Order order = request.sort == SortOrder::date ? Order::date
+                        : request.sort == SortOrder::text ? Order::text
+                        : blank(folded) ? Order::date
+                        : request.recency.weight > 0 ? Order::blended
+                                                     : Order::text;
 
     SearchResult result;
     result.query = request.query;
@@ -352,7 +433,7 @@ struct Searcher::Impl {
       check_at_least = std::max(check_at_least, kFacetSampleSize);
 
     auto attempt = std::make_unique<Attempt>();
-    execute(request, query, filter, check_at_least, *attempt);
+    execute(request, order, query, filter, check_at_least, *attempt);
     // Nothing matched as typed: first the spelling correction ("tartus" -> "tartous"), then any
     // of the words rather than all of them. Both are what a reader means far more often than an
     // empty page; the result says which happened.
@@ -365,7 +446,7 @@ struct Searcher::Impl {
       if (result.suggestion) {
         auto retry = std::make_unique<Attempt>();
         Xapian::Query fixed = text_query(*result.suggestion, stemmer, typed_op, nullptr);
-        execute(request, fixed, filter, check_at_least, *retry);
+        execute(request, order, fixed, filter, check_at_least, *retry);
         if (retry->mset.get_matches_upper_bound() > 0) {
           result.corrected = true;
           query = fixed;
@@ -378,7 +459,7 @@ struct Searcher::Impl {
           std::distance(query.get_unique_terms_begin(), query.get_unique_terms_end()) > 1) {
         auto retry = std::make_unique<Attempt>();
         Xapian::Query relaxed = text_query(text, stemmer, Xapian::Query::OP_OR, nullptr);
-        execute(request, relaxed, filter, check_at_least, *retry);
+        execute(request, order, relaxed, filter, check_at_least, *retry);
         if (retry->mset.get_matches_upper_bound() > 0) {
           result.corrected = text != folded;
           query = relaxed;
@@ -396,7 +477,8 @@ struct Searcher::Impl {
       result.date_facets = date_histogram(attempt->day_spy, *request.facet_date);
 
     const QueryWords words = query_words(query);
-    for (auto it = mset.begin(); it != mset.end(); ++it) {
+    for (const Ranked& ranked : page(request, order, mset)) {
+      const Xapian::MSetIterator& it = ranked.match;
       const Article article = article_from_document(it.get_document());
       Hit hit;
       hit.id = article.id;
@@ -406,7 +488,7 @@ struct Searcher::Impl {
       hit.topics = article.topics;
       hit.source = article.source;
       hit.kind = article.kind;
-      hit.score = it.get_weight();
+      hit.score = ranked.score;
       hit.collapsed = it.get_collapse_count();
       if (request.snippets) {
         const std::string& text = !article.body.empty()      ? article.body
@@ -489,6 +571,10 @@ SearchResult Searcher::search(const SearchRequest& request) {
                                               std::to_string(kMaxOffset) + ")");
   if (request.from && request.to && *request.from > *request.to)
     throw Error(ErrorCode::bad_parameter, "the date range is empty: 'from' is after 'to'");
+  if (!(request.recency.weight >= 0 && request.recency.weight <= 1))
+    throw Error(ErrorCode::bad_parameter, "the recency weight must be between 0 and 1");
+  if (!(request.recency.half_life_days > 0 && std::isfinite(request.recency.half_life_days)))
+    throw Error(ErrorCode::bad_parameter, "the recency half-life must be a positive number of days");
 
   for (int attempt = 0;; ++attempt) {
     try {

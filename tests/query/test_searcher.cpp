@@ -360,3 +360,122 @@ TEST_CASE("search results have the documented JSON shape", "[searcher]") {
   CHECK(back.hits.size() == 2);
   CHECK(back.topic_facets.size() == json["facets"]["topic"].size());
 }
+
+namespace {
+
+// The same story three times, a year apart, plus an old story that matches the words far better.
+struct RecencyFixture {
+  test::TempDir dir;
+  std::string path = (dir / "index").string();
+  RecencyFixture() {
+    Xapian::WritableDatabase db(path, Xapian::DB_CREATE_OR_OPEN);
+    db.set_metadata(std::string(schema::kMetaSchemaVersion),
+                    std::to_string(schema::kSchemaVersion));
+    Analyzer analyzer;
+    DocumentBuilder builder(analyzer, &db);
+    const std::vector<Article> articles = {
+        make("strike-2023", "Dockers vote on a port strike", "Unions meet ministers in Valencia.",
+             "2023-03-01T10:00:00Z", {"Labour"}),
+        make("strike-2025", "Dockers vote on a port strike", "Unions meet ministers in Bilbao.",
+             "2025-03-01T10:00:00Z", {"Labour"}),
+        make("strike-2024", "Dockers vote on a port strike", "Unions meet ministers in Vigo.",
+             "2024-03-01T10:00:00Z", {"Labour"}),
+        make("strike-history", "Port strike: a history of the port strike",
+             "The port strike of 1951 was the longest port strike: the port strike closed every "
+             "port.",
+             "1990-05-01T10:00:00Z", {"History"}),
+    };
+    for (const auto& article : articles)
+      db.replace_document(schema::id_term(article.id), builder.build(article));
+    db.commit();
+  }
+};
+
+}  // namespace
+
+TEST_CASE("sort=relevance blends recency into text relevance but sort=text does not", "[searcher]") {
+  RecencyFixture fixture;
+  Searcher searcher(fixture.path);
+  SearchRequest request;
+  request.query = "port strike";
+  request.collapse = false;  // the three dockers stories are near-duplicates
+
+  request.sort = SortOrder::text;
+  auto text = ids(searcher.search(request));
+  REQUIRE(text.size() == 4);
+  CHECK(text[0] == "strike-history");  // the words five times over
+
+  request.sort = SortOrder::relevance;
+  auto blended = searcher.search(request);
+  // Equal text, so the newest first; the far better text match still leads (weight 0.2).
+  CHECK(ids(blended) ==
+        std::vector<std::string>{"strike-history", "strike-2025", "strike-2024", "strike-2023"});
+  for (std::size_t i = 1; i < blended.hits.size(); ++i)
+    CHECK(blended.hits[i - 1].score >= blended.hits[i].score);
+
+  // Recency alone: newest first, the 1990 story last.
+  request.recency.weight = 1;
+  CHECK(ids(searcher.search(request)) ==
+        std::vector<std::string>{"strike-2025", "strike-2024", "strike-2023", "strike-history"});
+
+  // Weight 0 is text order.
+  request.recency.weight = 0;
+  CHECK(ids(searcher.search(request)) == text);
+}
+
+TEST_CASE("the recency reference time defaults to the newest story and can be set",
+          "[searcher]") {
+  RecencyFixture fixture;
+  Searcher searcher(fixture.path);
+  SearchRequest request;
+  request.query = "dockers";
+  request.collapse = false;
+  request.recency.weight = 1;
+  request.recency.half_life_days = 30;
+  auto result = searcher.search(request);
+  REQUIRE(result.hits.size() == 3);
+  CHECK(result.hits[0].id == "strike-2025");
+  CHECK(result.hits[0].score == Approx(1.0));  // the newest story is "now": full recency
+  CHECK(result.hits[1].score == Approx(std::exp2(-365.0 / 30)).epsilon(0.01));
+
+  // Seen from March 2024, the 2025 story is in the future (age 0) and ties with 2024's.
+  request.recency.now = parse_iso8601("2024-03-01T10:00:00Z")->utc_seconds;
+  result = searcher.search(request);
+  CHECK(result.hits[0].score == Approx(1.0));
+  CHECK(result.hits[1].score == Approx(1.0));
+  CHECK(result.hits[2].id == "strike-2023");
+}
+
+TEST_CASE("sort=relevance pages consistently and lists newest first without words",
+          "[searcher]") {
+  RecencyFixture fixture;
+  Searcher searcher(fixture.path);
+  SearchRequest request;
+  request.query = "port strike";
+  request.collapse = false;
+  request.recency.weight = 1;
+  const auto all = ids(searcher.search(request));
+  request.limit = 1;
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    request.offset = i;
+    CHECK(ids(searcher.search(request)) == std::vector<std::string>{all[i]});
+  }
+
+  SearchRequest browse;  // a topic page: no words to rank by
+  browse.topics = {"Labour"};
+  browse.collapse = false;
+  CHECK(ids(searcher.search(browse)) ==
+        std::vector<std::string>{"strike-2025", "strike-2024", "strike-2023"});
+}
+
+TEST_CASE("refuses recency settings out of range", "[searcher]") {
+  RecencyFixture fixture;
+  Searcher searcher(fixture.path);
+  SearchRequest request;
+  request.query = "port";
+  request.recency.weight = 1.5;
+  CHECK_THROWS_AS(searcher.search(request), Error);
+  request.recency.weight = 0.5;
+  request.recency.half_life_days = 0;
+  CHECK_THROWS_AS(searcher.search(request), Error);
+}

@@ -14,7 +14,11 @@
 
 namespace newsq {
 
-enum class SortOrder { relevance, date };
+enum class SortOrder {
+  relevance,  ///< text relevance blended with recency (the default; see Recency)
+  date,       ///< newest first, text relevance breaking ties
+  text,       ///< text relevance alone (BM25 with the phrase and typed-spelling boosts)
+};
 enum class DateBucket { day, month, year };
 enum class MatchMode {
   all,  ///< every word must match; falls back to `any` when that finds nothing (default)
@@ -26,6 +30,22 @@ inline constexpr std::size_t kMaxLimit = 100;
 inline constexpr std::size_t kMaxOffset = 100000;
 inline constexpr std::size_t kMaxQueryBytes = 2048;
 inline constexpr unsigned kMaxWildcardExpansion = 100;
+/// sort=relevance re-ranks this many of the best text matches by the blended score; hits past
+/// it keep their text order (the "rescore window" of other engines). Every page of up to
+/// kMaxLimit hits that starts inside the window is therefore ranked the same way.
+inline constexpr std::size_t kRecencyWindow = 100;
+
+/// How sort=relevance blends recency into text relevance. Within the rescore window a hit scores
+///   (1 - weight) * text / best_text + weight * 0.5 ^ (age / half_life)
+/// where text is its BM25 score, best_text the best in the window, and age its publication time's
+/// distance before `now` (0 for stories dated after it; undated stories get no recency at all).
+struct Recency {
+  double weight = 0.2;             ///< 0 = text only, 1 = date only; in [0, 1]
+  double half_life_days = 30;      ///< a story this old gets half the recency of a fresh one; > 0
+  /// The reference time (UTC seconds). Unset: the newest story's publication time, which suits
+  /// archives and, for a live site, is within minutes of the clock anyway.
+  std::optional<std::int64_t> now;
+};
 
 struct SearchRequest {
   std::string query;                 ///< Xapian query syntax; empty matches every document
@@ -35,6 +55,7 @@ struct SearchRequest {
   std::optional<std::int64_t> from;  ///< filter: published at or after (UTC seconds)
   std::optional<std::int64_t> to;    ///< filter: published at or before (UTC seconds)
   SortOrder sort = SortOrder::relevance;
+  Recency recency;                   ///< used by SortOrder::relevance only
   MatchMode match = MatchMode::all;
   std::size_t offset = 0;
   std::size_t limit = 10;            ///< at most kMaxLimit
@@ -58,7 +79,7 @@ struct Hit {
   std::string source;
   std::string kind;
   std::string snippet;  ///< HTML-escaped, matches wrapped in <mark>...</mark>
-  double score = 0;
+  double score = 0;  ///< what ranked the hit: the blended score for sort=relevance, else BM25
   std::uint64_t collapsed = 0;  ///< near-duplicates folded into this hit (at least this many)
 };
 
@@ -132,7 +153,7 @@ SearchResult search_result_from_json(const nlohmann::json& json);
 
 /// Parsing of request parameters shared by the CLI and the HTTP API; each throws
 /// Error(bad_parameter) with a message that names the bad value.
-SortOrder parse_sort(std::string_view text);      ///< "relevance" | "date"
+SortOrder parse_sort(std::string_view text);      ///< "relevance" | "date" | "text"
 MatchMode parse_match(std::string_view text);     ///< "all" | "any"
 DateBucket parse_date_bucket(std::string_view text);  ///< "day" | "month" | "year"
 /// "topic,date:month" -> facet_topics = true, facet_date = month. "date" alone means by day.
