@@ -32,7 +32,8 @@ Response html_response(http::status status, std::string body, unsigned version) 
   add_common_headers(response);
   response.set(http::field::content_type, "text/html; charset=utf-8");
   response.set("Content-Security-Policy", kContentSecurityPolicy);
-  response.set("Referrer-Policy", "same-origin");
+  response.set("X-Frame-Options", "DENY");  // frame-ancestors for browsers without CSP 2
+  response.set("Referrer-Policy", "no-referrer");
   response.set(http::field::cache_control, "no-cache");
   response.body() = std::move(body);
   response.prepare_payload();

@@ -55,6 +55,15 @@ TEST_CASE("the bare page has a labelled search form and no inline script", "[pag
   CHECK_FALSE(contains(html, "onclick"));
 }
 
+TEST_CASE("the page's Content-Security-Policy forbids inline code and framing", "[page]") {
+  std::string policy(kContentSecurityPolicy);
+  CHECK(contains(policy, "default-src 'none'"));
+  CHECK(contains(policy, "script-src 'self'"));
+  CHECK(contains(policy, "frame-ancestors 'none'"));
+  CHECK_FALSE(contains(policy, "unsafe-inline"));
+  CHECK_FALSE(contains(policy, "unsafe-eval"));
+}
+
 TEST_CASE("every piece of user text on the page is escaped", "[page]") {
   SearchParams params;
   params.q = "\"><script>alert(1)</script>";

@@ -1,5 +1,9 @@
 // Keys, the route table, query limits, the rate limiter and /metrics, through the router
 // without sockets.
+#include <string>
+#include <utility>
+#include <vector>
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -229,6 +233,38 @@ TEST_CASE("query limits at their boundaries", "[limits]") {
   int before = backend.searches;
   CHECK(get("/?q=" + std::string(21, 'a')).result() == status::bad_request);
   CHECK(backend.searches == before);
+}
+
+TEST_CASE("the page carries the security headers on success, on errors and to HEAD", "[headers]") {
+  StubBackend backend;
+  RouterConfig config;
+  config.max_query_bytes = 20;
+  Router router(backend, config);
+  auto check_headers = [](const Response& response) {
+    CHECK(response[field::content_type] == "text/html; charset=utf-8");
+    std::string policy(response["Content-Security-Policy"]);
+    CHECK(policy.find("frame-ancestors 'none'") != std::string::npos);
+    CHECK(policy.find("script-src 'self'") != std::string::npos);
+    CHECK(policy.find("'unsafe-inline'") == std::string::npos);
+    CHECK(response["X-Frame-Options"] == "DENY");
+    CHECK(response["Referrer-Policy"] == "no-referrer");
+    CHECK(response["X-Content-Type-Options"] == "nosniff");
+  };
+  const std::vector<std::pair<std::string, status>> pages = {
+      {"/", status::ok},
+      {"/?q=oil", status::ok},
+      {"/?q=" + std::string(21, 'a'), status::bad_request},
+      {"/?q=x&from=not-a-date", status::bad_request}};
+  for (const auto& [target, expected] : pages) {
+    INFO(target);
+    auto response = router.handle(make(verb::get, target));
+    CHECK(response.result() == expected);
+    check_headers(response);
+    check_headers(router.handle(make(verb::head, target)));
+  }
+  // The JSON API is not a document to frame, but still never sniffed.
+  auto json_answer = router.handle(make(verb::get, "/search?q=x"));
+  CHECK(json_answer["X-Content-Type-Options"] == "nosniff");
 }
 
 TEST_CASE("the rate limiter: burst, refill, Retry-After and a bounded client table", "[limits]") {
