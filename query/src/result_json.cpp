@@ -41,6 +41,14 @@ nlohmann::json to_json(const SearchResult& result) {
   };
 }
 
+nlohmann::json to_json(std::string_view query, const std::vector<Suggestion>& suggestions) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& suggestion : suggestions)
+    list.push_back(
+        {{"text", suggestion.text}, {"kind", suggestion.kind}, {"count", suggestion.count}});
+  return {{"query", query}, {"suggestions", std::move(list)}};
+}
+
 SearchResult search_result_from_json(const nlohmann::json& json) {
   try {
     SearchResult result;

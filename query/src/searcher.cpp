@@ -28,6 +28,28 @@ namespace {
 /// one-word query over a large archive.
 constexpr Xapian::doccount kFacetSampleSize = 1000;
 
+/// Related stories are searched with this many of the story's most telling words.
+constexpr Xapian::termcount kRelatedTerms = 20;
+
+/// Suggestions: at most this many terms are read per prefix, the most frequent of them are
+/// checked for recent use, and each check looks at up to this many recent stories.
+constexpr std::size_t kSuggestScan = 5000;
+constexpr std::size_t kSuggestRescored = 24;
+constexpr Xapian::doccount kSuggestRecentCheck = 200;
+
+/// The expand set's candidates: free-text words only. Filter terms (Q, K, XS... all start with
+/// a capital), title-prefixed copies (S) and stems (Z) are left out, as are one-letter words
+/// and numbers, which say nothing about what a story is about.
+class FreeTextWords : public Xapian::ExpandDecider {
+ public:
+  bool operator()(const std::string& term) const override {
+    if (term.size() < 2) return false;
+    const auto first = static_cast<unsigned char>(term[0]);
+    if (first >= 'A' && first <= 'Z') return false;
+    return term.find_first_not_of("0123456789.,") != std::string::npos;
+  }
+};
+
 /// `topic:Économie` → the boolean term "K" + folded value, so filters typed in the search box
 /// match however they are cased or accented.
 class BooleanFieldProcessor : public Xapian::FieldProcessor {
@@ -160,6 +182,20 @@ std::vector<Shard> open_stub(const fs::path& stub, const std::string& text) {
   return shards;
 }
 
+void check_at_most(std::string_view name, std::size_t value, std::size_t max) {
+  if (value > max)
+    throw Error(ErrorCode::bad_parameter, std::string(name) + " " + std::to_string(value) +
+                                              " is too large (at most " + std::to_string(max) +
+                                              ")");
+}
+
+void check_query_length(std::string_view query) {
+  if (query.size() > kMaxQueryBytes)
+    throw Error(ErrorCode::bad_query, "the query is too long (" + std::to_string(query.size()) +
+                                          " bytes; at most " + std::to_string(kMaxQueryBytes) +
+                                          ")");
+}
+
 bool blank(std::string_view text) {
   return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
 }
@@ -257,6 +293,35 @@ struct Searcher::Impl {
   /// Reopens everything after a remote failure, before the next call uses the database.
   void recover() {
     if (broken) open();
+  }
+
+  /// Runs one read of the index, `what` naming it in messages: retried on a newer revision when
+  /// a writer committed twice meanwhile, with Xapian's errors turned into newsq's.
+  template <typename Read>
+  auto guarded(std::string_view what, Read read) -> decltype(read()) {
+    for (int attempt = 0;; ++attempt) {
+      try {
+        recover();
+        return read();
+      } catch (const Xapian::DatabaseModifiedError& error) {
+        if (attempt >= 3)
+          throw Error(ErrorCode::index_unavailable,
+                      "the index keeps changing under the " + std::string(what) + ": " +
+                          error.get_description());
+        db.reopen();
+      } catch (const Xapian::QueryParserError& error) {
+        throw Error(ErrorCode::bad_query, "cannot parse the query: " + error.get_msg());
+      } catch (const Xapian::WildcardError& error) {
+        throw Error(ErrorCode::bad_query, "wildcard too broad: " + error.get_msg());
+      } catch (const Xapian::NetworkError& error) {
+        throw shard_down(error);
+      } catch (const Xapian::DatabaseError& error) {
+        throw Error(ErrorCode::index_unavailable,
+                    "cannot read the index: " + error.get_description());
+      } catch (const Xapian::Error& error) {
+        throw Error(ErrorCode::internal, std::string(what) + " failed: " + error.get_description());
+      }
+    }
   }
 
   Xapian::QueryParser parser(const Xapian::Stem& stemmer, Xapian::Query::op default_op) {
@@ -476,9 +541,15 @@ struct Searcher::Impl {
     if (request.facet_date)
       result.date_facets = date_histogram(attempt->day_spy, *request.facet_date);
 
-    const QueryWords words = query_words(query);
-    for (const Ranked& ranked : page(request, order, mset)) {
-      const Xapian::MSetIterator& it = ranked.match;
+    add_hits(result, page(request, order, mset), query_words(query), stemmer, request.snippets);
+    return result;
+  }
+
+  /// Turns ranked matches into hits, with snippets for `words` when asked.
+  void add_hits(SearchResult& result, const std::vector<Ranked>& ranked, const QueryWords& words,
+                const Xapian::Stem& stemmer, bool snippets) {
+    for (const Ranked& entry : ranked) {
+      const Xapian::MSetIterator& it = entry.match;
       const Article article = article_from_document(it.get_document());
       Hit hit;
       hit.id = article.id;
@@ -488,9 +559,9 @@ struct Searcher::Impl {
       hit.topics = article.topics;
       hit.source = article.source;
       hit.kind = article.kind;
-      hit.score = ranked.score;
+      hit.score = entry.score;
       hit.collapsed = it.get_collapse_count();
-      if (request.snippets) {
+      if (snippets) {
         const std::string& text = !article.body.empty()      ? article.body
                                   : !article.summary.empty() ? article.summary
                                                              : article.title;
@@ -498,8 +569,111 @@ struct Searcher::Impl {
       }
       result.hits.push_back(std::move(hit));
     }
+  }
+
+  SearchResult related(const RelatedRequest& request) {
+    const std::string id_term = schema::id_term(request.id);
+    auto posting = db.postlist_begin(id_term);
+    if (posting == db.postlist_end(id_term))
+      throw Error(ErrorCode::not_found, "no article with id '" + request.id + "'");
+    const Xapian::docid story = *posting;
+    const Xapian::Document document = db.get_document(story);
+    const Article article = article_from_document(document);
+
+    // The story's most telling words: Xapian's expand set with the story as the one relevant
+    // document, over its free-text words only (no filter terms, no title-prefixed copies).
+    Xapian::RSet relevant;
+    relevant.add_document(story);
+    Xapian::Enquire enquire(db);
+    const FreeTextWords decider;
+    const Xapian::ESet eset = enquire.get_eset(kRelatedTerms, relevant, &decider);
+    SearchResult result;
+    result.query = "related:" + request.id;
+    if (eset.empty()) return result;
+
+    // Without the story itself and its near-duplicates: those are "the same", not "related".
+    std::vector<Xapian::Query> same{Xapian::Query(id_term)};
+    const std::string key = document.get_value(schema::kSlotCollapse);
+    if (!key.empty())
+      same.emplace_back(Xapian::Query::OP_VALUE_RANGE, schema::kSlotCollapse, key, key);
+    const Xapian::Query words(Xapian::Query::OP_OR, eset.begin(), eset.end());
+    enquire.set_query(Xapian::Query(Xapian::Query::OP_AND_NOT, words,
+                                    Xapian::Query(Xapian::Query::OP_OR, same.begin(), same.end())));
+    if (request.collapse) enquire.set_collapse_key(schema::kSlotCollapse);
+    const Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(request.limit));
+    result.total = mset.get_matches_estimated();
+    result.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
+    std::vector<Ranked> ranked;
+    for (auto it = mset.begin(); it != mset.end(); ++it) ranked.push_back({it, it.get_weight()});
+    add_hits(result, ranked, query_words(words), Analyzer::stemmer_for(article.lang),
+             request.snippets);
     return result;
   }
+
+  std::vector<Suggestion> suggest(std::string_view typed, std::size_t limit) {
+    std::vector<Suggestion> out;
+    const std::size_t cut = typed.find_last_of(" \t");
+    const std::string_view head = cut == std::string_view::npos ? "" : typed.substr(0, cut + 1);
+    const std::string last = lower(analyzer.fold(typed.substr(head.size())));
+    if (last.size() < 2 || limit == 0) return out;
+
+    // Candidates: title words ("S" terms) and topics ("K" terms) starting with the last word,
+    // the most frequent first. The scan of the term list is bounded, so a two-letter prefix
+    // over a large archive stays cheap.
+    struct Candidate {
+      std::string term;
+      std::size_t prefix;  ///< bytes of the schema prefix in `term`
+      std::uint64_t count;
+      double score = 0;
+    };
+    std::vector<Candidate> candidates;
+    for (const std::string_view prefix : {schema::kPrefixTitle, schema::kPrefixTopic}) {
+      const std::string start = std::string(prefix) + last;
+      std::size_t scanned = 0;
+      for (auto term = db.allterms_begin(start);
+           term != db.allterms_end(start) && scanned < kSuggestScan; ++term, ++scanned)
+        candidates.push_back({*term, prefix.size(), term.get_termfreq()});
+    }
+    const auto by_count = [](const Candidate& a, const Candidate& b) {
+      return a.count != b.count ? a.count > b.count : a.term < b.term;
+    };
+    const std::size_t keep = std::min(candidates.size(), kSuggestRescored);
+    std::partial_sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(keep),
+                      candidates.end(), by_count);
+    candidates.resize(keep);
+
+    // Recency: the stories of the last kSuggestRecentDays days count five times.
+    const std::string newest = db.get_value_upper_bound(schema::kSlotPublished);
+    std::optional<Xapian::Query> recent;
+    if (!newest.empty())
+      recent = Xapian::Query(Xapian::Query::OP_VALUE_GE, schema::kSlotPublished,
+                             Xapian::sortable_serialise(Xapian::sortable_unserialise(newest) -
+                                                        kSuggestRecentDays * 86400.0));
+    Xapian::Enquire enquire(db);
+    for (Candidate& candidate : candidates) {
+      std::uint64_t recent_count = 0;
+      if (recent) {
+        enquire.set_query(
+            Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(candidate.term), *recent));
+        recent_count = enquire.get_mset(0, 0, kSuggestRecentCheck).get_matches_estimated();
+      }
+      candidate.score = static_cast<double>(candidate.count + 4 * recent_count);
+    }
+    std::stable_sort(candidates.begin(), candidates.end(),
+                     [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
+    for (const Candidate& candidate : candidates) {
+      if (out.size() >= limit) break;
+      const bool topic = candidate.term.compare(0, candidate.prefix, schema::kPrefixTopic) == 0;
+      std::string text = std::string(head) + candidate.term.substr(candidate.prefix);
+      // A word that is also a topic is offered once, as the better-ranked of the two.
+      if (std::any_of(out.begin(), out.end(), [&](const Suggestion& s) { return s.text == text; }))
+        continue;
+      out.push_back({std::move(text), topic ? "topic" : "title", candidate.count});
+    }
+    return out;
+  }
+
+  static std::string lower(const std::string& text) { return Xapian::Unicode::tolower(text); }
 
   // Parses folded query text. A plain run of words ("Tartous naval base", "New York") also gets
   // the same words as a phrase, as an optional part: stories that have them side by side rank
@@ -557,18 +731,9 @@ Searcher::Searcher(Searcher&&) noexcept = default;
 Searcher& Searcher::operator=(Searcher&&) noexcept = default;
 
 SearchResult Searcher::search(const SearchRequest& request) {
-  if (request.query.size() > kMaxQueryBytes)
-    throw Error(ErrorCode::bad_query,
-                "the query is too long (" + std::to_string(request.query.size()) +
-                    " bytes; at most " + std::to_string(kMaxQueryBytes) + ")");
-  if (request.limit > kMaxLimit)
-    throw Error(ErrorCode::bad_parameter, "limit " + std::to_string(request.limit) +
-                                              " is too large (at most " +
-                                              std::to_string(kMaxLimit) + ")");
-  if (request.offset > kMaxOffset)
-    throw Error(ErrorCode::bad_parameter, "offset " + std::to_string(request.offset) +
-                                              " is too large (at most " +
-                                              std::to_string(kMaxOffset) + ")");
+  check_query_length(request.query);
+  check_at_most("limit", request.limit, kMaxLimit);
+  check_at_most("offset", request.offset, kMaxOffset);
   if (request.from && request.to && *request.from > *request.to)
     throw Error(ErrorCode::bad_parameter, "the date range is empty: 'from' is after 'to'");
   if (!(request.recency.weight >= 0 && request.recency.weight <= 1))
@@ -576,53 +741,29 @@ SearchResult Searcher::search(const SearchRequest& request) {
   if (!(request.recency.half_life_days > 0 && std::isfinite(request.recency.half_life_days)))
     throw Error(ErrorCode::bad_parameter, "the recency half-life must be a positive number of days");
 
-  for (int attempt = 0;; ++attempt) {
-    try {
-      impl_->recover();
-      return impl_->run(request);
-    } catch (const Xapian::DatabaseModifiedError& error) {
-      // A writer committed twice while we read: move to the newest revision and try again.
-      if (attempt >= 3)
-        throw Error(ErrorCode::index_unavailable,
-                    "the index keeps changing under the search: " + error.get_description());
-      impl_->db.reopen();
-    } catch (const Xapian::QueryParserError& error) {
-      throw Error(ErrorCode::bad_query, "cannot parse the query: " + error.get_msg());
-    } catch (const Xapian::WildcardError& error) {
-      throw Error(ErrorCode::bad_query, "wildcard too broad: " + error.get_msg());
-    } catch (const Xapian::NetworkError& error) {
-      throw impl_->shard_down(error);
-    } catch (const Xapian::DatabaseError& error) {
-      throw Error(ErrorCode::index_unavailable,
-                  "cannot read the index: " + error.get_description());
-    } catch (const Xapian::Error& error) {
-      throw Error(ErrorCode::internal, "search failed: " + error.get_description());
-    }
-  }
+  return impl_->guarded("search", [&] { return impl_->run(request); });
 }
 
 std::optional<Article> Searcher::get(const std::string& id) {
-  for (int attempt = 0;; ++attempt) {
-    try {
-      impl_->recover();
-      // With shards the id term is looked up in every shard at once (the multi-database merges
-      // the posting lists), so get() does not need to know the sharding scheme.
-      const std::string term = schema::id_term(id);
-      auto posting = impl_->db.postlist_begin(term);
-      if (posting == impl_->db.postlist_end(term)) return std::nullopt;
-      return article_from_document(impl_->db.get_document(*posting));
-    } catch (const Xapian::DatabaseModifiedError& error) {
-      if (attempt >= 3)
-        throw Error(ErrorCode::index_unavailable,
-                    "cannot read the index: " + error.get_description());
-      impl_->db.reopen();
-    } catch (const Xapian::NetworkError& error) {
-      throw impl_->shard_down(error);
-    } catch (const Xapian::Error& error) {
-      throw Error(ErrorCode::index_unavailable,
-                  "cannot read the index: " + error.get_description());
-    }
-  }
+  return impl_->guarded("lookup", [&]() -> std::optional<Article> {
+    // With shards the id term is looked up in every shard at once (the multi-database merges
+    // the posting lists), so get() does not need to know the sharding scheme.
+    const std::string term = schema::id_term(id);
+    auto posting = impl_->db.postlist_begin(term);
+    if (posting == impl_->db.postlist_end(term)) return std::nullopt;
+    return article_from_document(impl_->db.get_document(*posting));
+  });
+}
+
+SearchResult Searcher::related(const RelatedRequest& request) {
+  check_at_most("limit", request.limit, kMaxLimit);
+  return impl_->guarded("related search", [&] { return impl_->related(request); });
+}
+
+std::vector<Suggestion> Searcher::suggest(std::string_view prefix, std::size_t limit) {
+  check_query_length(prefix);
+  check_at_most("limit", limit, kMaxSuggestions);
+  return impl_->guarded("suggestion", [&] { return impl_->suggest(prefix, limit); });
 }
 
 IndexStats Searcher::stats() {

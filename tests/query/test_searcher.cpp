@@ -2,6 +2,9 @@
 // follows from the articles below.
 #include <catch2/catch.hpp>
 
+#include <cmath>
+#include <map>
+
 #include <xapian.h>
 
 #include "newsq/document.hpp"
@@ -401,17 +404,34 @@ TEST_CASE("sort=relevance blends recency into text relevance but sort=text does 
   request.collapse = false;  // the three dockers stories are near-duplicates
 
   request.sort = SortOrder::text;
-  auto text = ids(searcher.search(request));
+  const SearchResult by_text = searcher.search(request);
+  const auto text = ids(by_text);
   REQUIRE(text.size() == 4);
   CHECK(text[0] == "strike-history");  // the words five times over
+  std::map<std::string, double> text_score;
+  for (const Hit& hit : by_text.hits) text_score[hit.id] = hit.score;
+  const double best = by_text.hits[0].score;
 
+  // The default blend: 0.8 of the text score (relative to the best) plus 0.2 of a recency that
+  // halves every 30 days before the newest story (2025-03-01).
   request.sort = SortOrder::relevance;
-  auto blended = searcher.search(request);
-  // Equal text, so the newest first; the far better text match still leads (weight 0.2).
-  CHECK(ids(blended) ==
-        std::vector<std::string>{"strike-history", "strike-2025", "strike-2024", "strike-2023"});
+  const SearchResult blended = searcher.search(request);
+  REQUIRE(blended.hits.size() == 4);
+  const double newest = static_cast<double>(parse_iso8601("2025-03-01T10:00:00Z")->utc_seconds);
+  for (const Hit& hit : blended.hits) {
+    REQUIRE(hit.published);
+    const double age_days = (newest - static_cast<double>(hit.published->utc_seconds)) / 86400;
+    CAPTURE(hit.id);
+    CHECK(hit.score ==
+          Approx(0.8 * text_score[hit.id] / best + 0.2 * std::exp2(-age_days / 30)));
+  }
   for (std::size_t i = 1; i < blended.hits.size(); ++i)
     CHECK(blended.hits[i - 1].score >= blended.hits[i].score);
+  // The three equal stories, newest first: the text order alone could not say.
+  std::vector<std::string> dockers;
+  for (const auto& id : ids(blended))
+    if (id != "strike-history") dockers.push_back(id);
+  CHECK(dockers == std::vector<std::string>{"strike-2025", "strike-2024", "strike-2023"});
 
   // Recency alone: newest first, the 1990 story last.
   request.recency.weight = 1;
@@ -478,4 +498,120 @@ TEST_CASE("refuses recency settings out of range", "[searcher]") {
   request.recency.weight = 0.5;
   request.recency.half_life_days = 0;
   CHECK_THROWS_AS(searcher.search(request), Error);
+}
+
+namespace {
+
+struct NewsFixture {
+  test::TempDir dir;
+  std::string path = (dir / "index").string();
+  explicit NewsFixture(const std::vector<Article>& articles) {
+    Xapian::WritableDatabase db(path, Xapian::DB_CREATE_OR_OPEN);
+    db.set_metadata(std::string(schema::kMetaSchemaVersion),
+                    std::to_string(schema::kSchemaVersion));
+    Analyzer analyzer;
+    DocumentBuilder builder(analyzer, &db);
+    for (const auto& article : articles)
+      db.replace_document(schema::id_term(article.id), builder.build(article));
+    db.commit();
+  }
+};
+
+const char* const kCocoaLead =
+    "Showers continued throughout the week in the Bahia cocoa zone, alleviating the drought "
+    "since early January and improving prospects for the coming temporao harvest.";
+
+}  // namespace
+
+TEST_CASE("related stories share the story's telling words, without the story or its copies",
+          "[searcher][related]") {
+  NewsFixture fixture({
+      make("cocoa", "Bahia cocoa review", kCocoaLead, "1987-02-26T15:01:00Z", {"cocoa"}),
+      make("cocoa-copy", "Bahia cocoa review (corrected)", kCocoaLead, "1987-02-26T16:00:00Z",
+           {"cocoa"}),
+      make("cocoa-harvest", "Temporao cocoa harvest in Bahia",
+           "Cocoa arrivals in Bahia rose as the temporao harvest began after the drought.",
+           "1987-03-10T10:00:00Z", {"cocoa"}),
+      make("oil", "Crude oil prices rise", "Crude oil rose on Gulf supply fears in the week.",
+           "1987-03-01T10:00:00Z", {"crude"}),
+      make("coffee", "Brazil coffee exports", "Coffee exports from Brazil fell in January.",
+           "1987-03-02T10:00:00Z", {"coffee"}),
+  });
+  Searcher searcher(fixture.path);
+  RelatedRequest request;
+  request.id = "cocoa";
+  const SearchResult result = searcher.related(request);
+  REQUIRE_FALSE(result.hits.empty());
+  CHECK(result.hits[0].id == "cocoa-harvest");
+  for (const Hit& hit : result.hits) {
+    CHECK(hit.id != "cocoa");
+    CHECK(hit.id != "cocoa-copy");  // a near-duplicate is the same story, not a related one
+  }
+  CHECK(result.hits[0].snippet.find("<mark>") != std::string::npos);
+
+  request.id = "no-such-story";
+  try {
+    searcher.related(request);
+    FAIL("related() accepted an unknown id");
+  } catch (const Error& error) {
+    CHECK(error.code() == ErrorCode::not_found);
+  }
+  request.id = "cocoa";
+  request.limit = kMaxLimit + 1;
+  CHECK_THROWS_AS(searcher.related(request), Error);
+}
+
+TEST_CASE("suggestions complete the last word from titles and topics", "[searcher][suggest]") {
+  NewsFixture fixture({
+      make("a", "Tartous naval base talks", "Talks on the base.", "2025-01-30T10:00:00Z",
+           {"Tariffs"}),
+      make("b", "Tartous port reopens", "The port reopened.", "2025-01-29T10:00:00Z", {"Syria"}),
+      make("c", "Tarragona naval exercise", "Ships sail.", "2024-06-01T10:00:00Z", {"Defence"}),
+      make("d", "New taxes on fuel", "Fuel taxes rise.", "2023-01-01T10:00:00Z", {"Economy"}),
+      make("e", "Taxes and the budget", "Budget taxes.", "2023-02-01T10:00:00Z", {"Economy"}),
+      make("f", "Taxis strike in Madrid", "Taxi drivers strike.", "2025-01-20T10:00:00Z",
+           {"Labour"}),
+  });
+  Searcher searcher(fixture.path);
+  const auto texts = [](const std::vector<Suggestion>& list) {
+    std::vector<std::string> out;
+    for (const auto& s : list) out.push_back(s.text + "/" + s.kind);
+    return out;
+  };
+
+  auto list = searcher.suggest("Tar");
+  REQUIRE(list.size() >= 3);
+  CHECK(list[0].text == "tartous");  // two stories, both recent
+  CHECK(list[0].count == 2);
+  CHECK(texts(list) == std::vector<std::string>{"tartous/title", "tariffs/topic",
+                                                "tarragona/title"});
+
+  // Words before the last are kept as typed.
+  CHECK(texts(searcher.suggest("Tartous naval ba")) ==
+        std::vector<std::string>{"Tartous naval base/title"});
+
+  // Recency: "taxes" is in two stories of 2023, "taxis" in one of this month; recent stories
+  // count five times, so taxis (5) comes before taxes (2).
+  list = searcher.suggest("tax");
+  REQUIRE(list.size() == 2);
+  CHECK(list[0].text == "taxis");
+  CHECK(list[1].text == "taxes");
+  CHECK(list[1].count == 2);
+
+  CHECK(searcher.suggest("t").empty());
+  CHECK(searcher.suggest("tartous ").empty());
+  CHECK(searcher.suggest("zzz").empty());
+  CHECK(searcher.suggest("tar", 1).size() == 1);
+  CHECK_THROWS_AS(searcher.suggest("tar", kMaxSuggestions + 1), Error);
+}
+
+TEST_CASE("suggestions fold accents and case as the index does", "[searcher][suggest]") {
+  NewsFixture fixture({make("a", "Économie: la croissance ralentit", "Texte.",
+                            "2025-01-30T10:00:00Z", {"Économie"}, "wire", "article")});
+  Searcher searcher(fixture.path);
+  const auto list = searcher.suggest("ÉCON");
+  // A title word and a topic, both "economie": offered once.
+  REQUIRE(list.size() == 1);
+  CHECK(list[0].text == "economie");
+  CHECK(searcher.suggest("croiss").at(0).text == "croissance");
 }

@@ -103,6 +103,26 @@ struct SearchResult {
   bool corrected = false;
 };
 
+/// Stories related to one story, found by Xapian's relevance feedback (see Searcher::related).
+struct RelatedRequest {
+  std::string id;         ///< the story
+  std::size_t limit = 10; ///< at most kMaxLimit
+  bool snippets = true;
+  bool collapse = true;   ///< fold near-duplicates among the related stories too
+};
+
+/// One search-box completion.
+struct Suggestion {
+  std::string text;        ///< the whole query to offer: the words typed, the last completed
+  std::string kind;        ///< "title" (a word of story titles) or "topic"
+  std::uint64_t count = 0; ///< stories with that word in the title, or in that topic
+};
+
+/// Suggestions favour what is in the news now: a story of the last kSuggestRecentDays days
+/// before the newest story counts five times.
+inline constexpr int kSuggestRecentDays = 30;
+inline constexpr std::size_t kMaxSuggestions = 20;
+
 struct IndexStats {
   std::string path;
   std::uint64_t documents = 0;
@@ -130,6 +150,20 @@ class Searcher {
   /// The stored article with this id, or nullopt.
   std::optional<Article> get(const std::string& id);
 
+  /// Stories about the same thing as story `request.id`: the most telling words of that story
+  /// (Xapian's expand set over it as the one relevant document) searched as one query, ranked
+  /// by text relevance. The story itself and its near-duplicates (same collapse key) are left
+  /// out. Throws Error(not_found) when no story has that id.
+  SearchResult related(const RelatedRequest& request);
+
+  /// Completions of the last word of `prefix` for a search box: title words and topics that
+  /// start with it, ranked by how many stories have them, a story of the last
+  /// kSuggestRecentDays days (before the newest story) counting five times. Words before the
+  /// last are kept as typed. An empty list when the last word is shorter than two characters
+  /// or `prefix` ends with a space. Throws Error(bad_parameter) for a prefix over
+  /// kMaxQueryBytes or a limit over kMaxSuggestions.
+  std::vector<Suggestion> suggest(std::string_view prefix, std::size_t limit = 8);
+
   IndexStats stats();
 
   /// Picks up commits made since the index was opened (cheap when nothing changed).
@@ -146,6 +180,9 @@ class Searcher {
 ///  "kind","snippet","score"}], "facets":{"topic":[{"value","count"}],"date":[{"bucket","count"}]},
 ///  "suggestion", "corrected"}. Facet keys are present only when asked for; suggestion is null when none.
 nlohmann::json to_json(const SearchResult& result);
+
+/// {"query", "suggestions":[{"text","kind","count"}]}: GET /suggest and `newsq --suggest --json`.
+nlohmann::json to_json(std::string_view query, const std::vector<Suggestion>& suggestions);
 
 /// Reads back what to_json(SearchResult) wrote (used by `newsq --server`).
 /// Throws Error(bad_parameter) when the JSON does not have that shape.
