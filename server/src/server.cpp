@@ -185,10 +185,12 @@ class Session : public std::enable_shared_from_this<Session> {
     stream_.expires_after(context_->config.read_timeout);
     beast::http::async_read_header(
         stream_, buffer_, *parser_,
-        [self = shared_from_this()](beast::error_code error, std::size_t) {
+        [self = shared_from_this()](beast::error_code error, std::size_t header_bytes) {
           if (error) return self->on_read(error);
           auto problem = framing_problem(self->parser_->get());
           if (!problem.empty()) return self->refuse_framing(problem);
+          if (auto too_large = self->oversized(header_bytes))
+            return self->refuse(*too_large, RejectReason::limit);
           if (self->parser_->is_done()) return self->on_read({});
           beast::http::async_read(
               self->stream_, self->buffer_, *self->parser_,
@@ -196,15 +198,33 @@ class Session : public std::enable_shared_from_this<Session> {
         });
   }
 
+  /// The size limits on a complete header, before its body is read. Beast's own header limit
+  /// applies to the request line and to the fields separately when they arrive together, so the
+  /// documented limit (request line plus fields, `header_limit` bytes) is enforced here exactly;
+  /// the target limit too, so a too long URL is refused before its body is read.
+  std::optional<HttpError> oversized(std::size_t header_bytes) const {
+    const auto& config = context_->config;
+    if (parser_->get().target().size() > config.max_target_bytes)
+      return uri_too_long(config.max_target_bytes);
+    if (header_bytes > config.header_limit)
+      return http_error_from_parse(beast::http::error::header_limit, false, config.header_limit,
+                                   config.body_limit);
+    return std::nullopt;
+  }
+
   void refuse_framing(const std::string& problem) {
+    refuse(ambiguous_framing(problem), RejectReason::smuggling);
+  }
+
+  /// Answers `error` to a request whose header was read but not its body, and closes.
+  void refuse(const HttpError& error, RejectReason reason) {
     reading_ = false;
     request_started_ = Clock::now();
     method_ = std::string(parser_->get().method_string());
     target_ = "-";
     linger_ = true;
-    if (auto* metrics = context_->config.metrics)
-      metrics->record_rejection(RejectReason::smuggling);
-    send(error_response(ambiguous_framing(problem), 11), true);
+    if (auto* metrics = context_->config.metrics) metrics->record_rejection(reason);
+    send(error_response(error, 11), true);
   }
 
   void on_read(beast::error_code error) {
