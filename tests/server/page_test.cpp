@@ -55,7 +55,7 @@ TEST_CASE("the bare page has a labelled search form and no inline script", "[pag
   CHECK_FALSE(contains(html, "onclick"));
 }
 
-TEST_CASE("the page's Content-Security-Policy forbids inline code and framing", "[page]") {
+TEST_CASE("the page Content-Security-Policy forbids inline code and framing", "[page]") {
   std::string policy(kContentSecurityPolicy);
   CHECK(contains(policy, "default-src 'none'"));
   CHECK(contains(policy, "script-src 'self'"));

@@ -235,7 +235,8 @@ TEST_CASE("query limits at their boundaries", "[limits]") {
   CHECK(backend.searches == before);
 }
 
-TEST_CASE("the page carries the security headers on success, on errors and to HEAD", "[headers]") {
+TEST_CASE("the page carries the security headers on success and on errors and to HEAD",
+          "[headers]") {
   StubBackend backend;
   RouterConfig config;
   config.max_query_bytes = 20;
