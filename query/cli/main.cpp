@@ -24,6 +24,10 @@ struct Options {
   std::string from, to;
   std::vector<std::string> topics, sources, kinds;
   std::string sort = "relevance";
+  std::string now;
+  std::optional<double> recency_weight, recency_half_life;
+  std::string related;   ///< --related ID: stories related to this one instead of a search
+  bool suggest = false;  ///< --suggest: completions of the query instead of a search
   std::string match = "all";
   std::string facets;
   bool exact = false;
@@ -46,6 +50,22 @@ newsq::ErrorCode error_code_from_name(std::string_view name) {
   return newsq::ErrorCode::internal;
 }
 
+// The JSON of a GET to the server, or the error it answered with.
+nlohmann::json server_get(const Options& options, const std::string& target) {
+  const auto response = newsq::http_get(options.server, target);
+  const auto json = nlohmann::json::parse(response.body, nullptr, false);
+  if (response.status != 200) {
+    if (!json.is_discarded() && json.contains("error"))
+      throw newsq::Error(error_code_from_name(json["error"].value("code", "internal")),
+                         json["error"].value("message", "the server refused the request"));
+    throw newsq::Error(newsq::ErrorCode::index_unavailable,
+                       "the server answered HTTP " + std::to_string(response.status));
+  }
+  if (json.is_discarded())
+    throw newsq::Error(newsq::ErrorCode::internal, "the server's answer is not JSON");
+  return json;
+}
+
 // Asks a running newsq-server the same question and reads back the same result shape.
 newsq::SearchResult search_server(const Options& options) {
   boost::urls::url target("/search");
@@ -54,6 +74,7 @@ newsq::SearchResult search_server(const Options& options) {
   params.append({"limit", std::to_string(options.limit)});
   params.append({"offset", std::to_string(options.offset)});
   params.append({"sort", options.sort});
+  if (!options.now.empty()) params.append({"now", options.now});
   params.append({"match", options.match});
   params.append({"lang", options.lang});
   if (!options.from.empty()) params.append({"from", options.from});
@@ -65,18 +86,47 @@ newsq::SearchResult search_server(const Options& options) {
   if (options.exact) params.append({"exact", "true"});
   if (options.no_collapse) params.append({"collapse", "false"});
 
-  const auto response = newsq::http_get(options.server, std::string(target.buffer()));
-  const auto json = nlohmann::json::parse(response.body, nullptr, false);
-  if (response.status != 200) {
-    if (!json.is_discarded() && json.contains("error"))
-      throw newsq::Error(error_code_from_name(json["error"].value("code", "internal")),
-                         json["error"].value("message", "the server refused the search"));
-    throw newsq::Error(newsq::ErrorCode::index_unavailable,
-                       "the server answered HTTP " + std::to_string(response.status));
-  }
-  if (json.is_discarded())
-    throw newsq::Error(newsq::ErrorCode::internal, "the server's answer is not JSON");
+  const auto json = server_get(options, std::string(target.buffer()));
   return newsq::search_result_from_json(json);
+}
+
+newsq::Recency recency_of(const Options& options) {
+  newsq::Recency recency;
+  if (options.recency_weight) recency.weight = *options.recency_weight;
+  if (options.recency_half_life) recency.half_life_days = *options.recency_half_life;
+  if (!options.now.empty()) recency.now = newsq::parse_date_bound(options.now, false);
+  return recency;
+}
+
+newsq::SearchResult related(const Options& options) {
+  if (!options.server.empty()) {
+    boost::urls::url target("/articles");
+    target.segments().push_back(options.related);
+    target.segments().push_back("related");
+    target.params().append({"limit", std::to_string(options.limit)});
+    if (options.no_collapse) target.params().append({"collapse", "false"});
+    return newsq::search_result_from_json(server_get(options, std::string(target.buffer())));
+  }
+  newsq::RelatedRequest request;
+  request.id = options.related;
+  request.limit = options.limit;
+  request.collapse = !options.no_collapse;
+  newsq::Searcher searcher(options.index);
+  return searcher.related(request);
+}
+
+nlohmann::json suggest(const Options& options) {
+  const std::string prefix = join(options.words);
+  if (!options.server.empty()) {
+    boost::urls::url target("/suggest");
+    target.params().append({"q", prefix});
+    target.params().append({"limit", std::to_string(options.limit)});
+    auto json = server_get(options, std::string(target.buffer()));
+    json.erase("took_ms");
+    return json;
+  }
+  newsq::Searcher searcher(options.index);
+  return newsq::to_json(prefix, searcher.suggest(prefix, options.limit));
 }
 
 newsq::SearchResult search_local(const Options& options) {
@@ -88,6 +138,7 @@ newsq::SearchResult search_local(const Options& options) {
   request.sources = options.sources;
   request.kinds = options.kinds;
   request.sort = newsq::parse_sort(options.sort);
+  request.recency = recency_of(options);
   request.match = newsq::parse_match(options.match);
   if (!options.from.empty()) request.from = newsq::parse_date_bound(options.from, false);
   if (!options.to.empty()) request.to = newsq::parse_date_bound(options.to, true);
@@ -136,7 +187,24 @@ int main(int argc, char** argv) {
       ->allow_extra_args(false);
   app.add_option("--kind", options.kinds, "Only articles or briefs: article|brief (repeatable)")
       ->allow_extra_args(false);
-  app.add_option("--sort", options.sort, "relevance|date (newest first)")->capture_default_str();
+  app.add_option("--sort", options.sort,
+                 "relevance (text blended with recency)|date (newest first)|text (text only)")
+      ->capture_default_str();
+  app.add_option("--now", options.now,
+                 "Reference time of the recency blend (default: the newest story's time)");
+  app.add_option("--recency-weight", options.recency_weight,
+                 "Share of recency in sort=relevance, 0 to 1 (default 0.2; local index only: a "
+                 "server uses its own)")
+      ->check(CLI::Range(0.0, 1.0));
+  app.add_option("--recency-half-life", options.recency_half_life,
+                 "Days after which a story gets half the recency of the newest (default 30; "
+                 "local index only)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--related", options.related,
+                 "Show the stories related to the story with this id instead of searching");
+  app.add_flag("--suggest", options.suggest,
+               "Show search-box completions of the query's last word instead of searching "
+               "(-n sets how many, at most 20)");
   app.add_option("--match", options.match,
                  "all: every word must match (falls back to any when nothing does); any: any word")
       ->capture_default_str();
@@ -159,8 +227,26 @@ int main(int argc, char** argv) {
   }
 
   try {
-    const newsq::SearchResult result =
-        options.server.empty() ? search_local(options) : search_server(options);
+    if (options.suggest && !options.related.empty())
+      throw newsq::Error(newsq::ErrorCode::bad_parameter,
+                         "--suggest and --related cannot be used together");
+    if (options.suggest) {
+      const nlohmann::json json = suggest(options);
+      if (options.json) {
+        std::cout << json.dump(2) << "\n";
+      } else {
+        for (const auto& item : json.at("suggestions"))
+          std::cout << item.at("text").get<std::string>() << "\t" << item.at("kind").get<std::string>()
+                    << "\t" << item.at("count").get<std::uint64_t>() << "\n";
+      }
+      return json.at("suggestions").empty() ? 1 : 0;
+    }
+    if (!options.related.empty() && !options.words.empty())
+      throw newsq::Error(newsq::ErrorCode::bad_parameter,
+                         "--related takes an id, not a query: drop the query words");
+    const newsq::SearchResult result = !options.related.empty() ? related(options)
+                                       : options.server.empty() ? search_local(options)
+                                                                : search_server(options);
     if (options.json) {
       std::cout << newsq::to_json(result).dump(2) << "\n";
     } else {

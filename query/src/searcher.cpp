@@ -31,11 +31,12 @@ constexpr Xapian::doccount kFacetSampleSize = 1000;
 /// Related stories are searched with this many of the story's most telling words.
 constexpr Xapian::termcount kRelatedTerms = 20;
 
-/// Suggestions: at most this many terms are read per prefix, the most frequent of them are
-/// checked for recent use, and each check looks at up to this many recent stories.
+/// Suggestions: at most this many terms are read per prefix, the most frequent of them (four
+/// times as many after other words) are counted again in context and for recent use, and each
+/// count is exact up to this many stories.
 constexpr std::size_t kSuggestScan = 5000;
 constexpr std::size_t kSuggestRescored = 24;
-constexpr Xapian::doccount kSuggestRecentCheck = 200;
+constexpr Xapian::doccount kSuggestCheck = 200;
 
 /// The expand set's candidates: free-text words only. Filter terms (Q, K, XS... all start with
 /// a capital), title-prefixed copies (S) and stems (Z) are left out, as are one-letter words
@@ -634,35 +635,46 @@ struct Searcher::Impl {
            term != db.allterms_end(start) && scanned < kSuggestScan; ++term, ++scanned)
         candidates.push_back({*term, prefix.size(), term.get_termfreq()});
     }
-    const auto by_count = [](const Candidate& a, const Candidate& b) {
-      return a.count != b.count ? a.count > b.count : a.term < b.term;
-    };
-    const std::size_t keep = std::min(candidates.size(), kSuggestRescored);
+    const std::vector<std::string> context = title_terms(head);
+    const std::size_t keep =
+        std::min(candidates.size(), context.empty() ? kSuggestRescored : 4 * kSuggestRescored);
     std::partial_sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(keep),
-                      candidates.end(), by_count);
+                      candidates.end(), [](const Candidate& a, const Candidate& b) {
+                        return a.count != b.count ? a.count > b.count : a.term < b.term;
+                      });
     candidates.resize(keep);
 
-    // Recency: the stories of the last kSuggestRecentDays days count five times.
+    // With words before the last, a completion counts only the stories whose title has those
+    // words too ("naval ba" -> "naval base", not the more frequent "bank"). Recency: a story
+    // of the last kSuggestRecentDays days counts five times.
+    Xapian::Enquire enquire(db);
+    const auto matches = [&](const Xapian::Query& query) -> std::uint64_t {
+      enquire.set_query(query);
+      return enquire.get_mset(0, 0, kSuggestCheck).get_matches_estimated();
+    };
+    const Xapian::Query words(Xapian::Query::OP_AND, context.begin(), context.end());
     const std::string newest = db.get_value_upper_bound(schema::kSlotPublished);
     std::optional<Xapian::Query> recent;
     if (!newest.empty())
       recent = Xapian::Query(Xapian::Query::OP_VALUE_GE, schema::kSlotPublished,
                              Xapian::sortable_serialise(Xapian::sortable_unserialise(newest) -
                                                         kSuggestRecentDays * 86400.0));
-    Xapian::Enquire enquire(db);
     for (Candidate& candidate : candidates) {
-      std::uint64_t recent_count = 0;
-      if (recent) {
-        enquire.set_query(
-            Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(candidate.term), *recent));
-        recent_count = enquire.get_mset(0, 0, kSuggestRecentCheck).get_matches_estimated();
+      Xapian::Query query(candidate.term);
+      if (!context.empty()) {
+        query = Xapian::Query(Xapian::Query::OP_AND, words, query);
+        candidate.count = matches(query);
       }
+      const std::uint64_t recent_count =
+          recent && candidate.count > 0
+              ? matches(Xapian::Query(Xapian::Query::OP_FILTER, query, *recent))
+              : 0;
       candidate.score = static_cast<double>(candidate.count + 4 * recent_count);
     }
     std::stable_sort(candidates.begin(), candidates.end(),
                      [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
     for (const Candidate& candidate : candidates) {
-      if (out.size() >= limit) break;
+      if (out.size() >= limit || candidate.count == 0) break;
       const bool topic = candidate.term.compare(0, candidate.prefix, schema::kPrefixTopic) == 0;
       std::string text = std::string(head) + candidate.term.substr(candidate.prefix);
       // A word that is also a topic is offered once, as the better-ranked of the two.
@@ -671,6 +683,17 @@ struct Searcher::Impl {
       out.push_back({std::move(text), topic ? "topic" : "title", candidate.count});
     }
     return out;
+  }
+
+  /// The title terms ("S" + unstemmed word) the indexer makes of `text`.
+  std::vector<std::string> title_terms(std::string_view text) const {
+    if (blank(text)) return {};
+    Xapian::TermGenerator generator;  // no stemmer: the unstemmed words only
+    generator.set_flags(Xapian::TermGenerator::FLAG_CJK_NGRAM);  // as DocumentBuilder
+    Xapian::Document document;
+    generator.set_document(document);
+    generator.index_text(analyzer.fold(text), 1, std::string(schema::kPrefixTitle));
+    return {document.termlist_begin(), document.termlist_end()};
   }
 
   static std::string lower(const std::string& text) { return Xapian::Unicode::tolower(text); }

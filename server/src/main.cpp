@@ -78,9 +78,18 @@ int main(int argc, char** argv) {
   app.add_option("--max-facet-size", router.max_facet_size,
                  "facet_size (topic buckets returned) at most this (400 above)")
       ->check(CLI::PositiveNumber);
+  app.add_option("--recency-weight", router.recency.weight,
+                 "sort=relevance: share of recency in the score, 0 (text only) to 1 (newest "
+                 "first)")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  app.add_option("--recency-half-life", router.recency.half_life_days,
+                 "sort=relevance: days after which a story gets half the recency of the newest")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   app.add_option("--rate-limit", rate_limit,
                  "Searches per client address: N/s, N/m or N (per second); 0 = off. Above it "
-                 "/search and page searches get 429 with Retry-After")
+                 "/search, /suggest, related stories and page searches get 429 with Retry-After")
       ->capture_default_str();
   app.add_option("--rate-burst", rate_burst,
                  "Searches a client may make at once before --rate-limit applies (0 = 1, or the "

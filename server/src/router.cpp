@@ -41,7 +41,9 @@ Response html_response(http::status status, std::string body, unsigned version) 
 }
 
 /// The route a path names, independent of the method (for 404 versus 405).
-enum class Route { none, page, search, article, articles, health, ready, metrics, asset };
+enum class Route {
+  none, page, search, suggest, article, related, articles, health, ready, metrics, asset
+};
 
 struct Match {
   Route route = Route::none;
@@ -52,6 +54,7 @@ Match match_route(const urls::url_view& url) {
   auto path = to_std(url.encoded_path());
   if (path == "/") return {Route::page, {}};
   if (path == "/search") return {Route::search, {}};
+  if (path == "/suggest") return {Route::suggest, {}};
   if (path == "/healthz") return {Route::health, {}};
   if (path == "/readyz") return {Route::ready, {}};
   if (path == "/metrics") return {Route::metrics, {}};
@@ -63,6 +66,13 @@ Match match_route(const urls::url_view& url) {
     // Decoding after splitting keeps an id containing "%2F" in one piece.
     if (!second.empty() && first == "articles") return {Route::article, second.decode()};
     if (!second.empty() && first == "static") return {Route::asset, second.decode()};
+  }
+  if (segments.size() == 3 && url.is_path_absolute()) {
+    auto it = segments.begin();
+    auto first = *it++;
+    auto second = *it++;
+    if (first == "articles" && !second.empty() && *it == "related")
+      return {Route::related, second.decode()};
   }
   return {};
 }
@@ -84,10 +94,14 @@ constexpr RouteEntry kRouteTable[] = {
     {Route::page, http::verb::head, "/", RouteAccess::open},
     {Route::search, http::verb::get, "/search", RouteAccess::search},
     {Route::search, http::verb::head, "/search", RouteAccess::search},
+    {Route::suggest, http::verb::get, "/suggest", RouteAccess::search},
+    {Route::suggest, http::verb::head, "/suggest", RouteAccess::search},
     {Route::article, http::verb::get, "/articles/{id}", RouteAccess::search},
     {Route::article, http::verb::head, "/articles/{id}", RouteAccess::search},
     {Route::article, http::verb::put, "/articles/{id}", RouteAccess::admin},
     {Route::article, http::verb::delete_, "/articles/{id}", RouteAccess::admin},
+    {Route::related, http::verb::get, "/articles/{id}/related", RouteAccess::search},
+    {Route::related, http::verb::head, "/articles/{id}/related", RouteAccess::search},
     {Route::articles, http::verb::post, "/articles", RouteAccess::admin},
     {Route::health, http::verb::get, "/healthz", RouteAccess::open},
     {Route::health, http::verb::head, "/healthz", RouteAccess::open},
@@ -158,8 +172,12 @@ std::string_view Router::route_name(std::string_view target) noexcept {
         return "page";
       case Route::search:
         return "search";
+      case Route::suggest:
+        return "suggest";
       case Route::article:
         return "article";
+      case Route::related:
+        return "related";
       case Route::articles:
         return "articles";
       case Route::health:
@@ -223,8 +241,10 @@ std::optional<HttpError> Router::refused(const Request& request, const Client& c
     if (granted != Access::search && granted != Access::admin)
       return reject(RejectReason::auth, unauthorized(false));
   }
-  // Searches cost the index's time: limited per client. The page only when it searches.
-  bool searches = entry->route == Route::search ||
+  // Searches cost the index's time: limited per client (suggestions and related stories are
+  // searches too). The page only when it searches.
+  bool searches = entry->route == Route::search || entry->route == Route::suggest ||
+                  entry->route == Route::related ||
                   (entry->route == Route::page && target.find('?') != std::string_view::npos);
   if (searches && config_.rate_limiter && !client.address.empty()) {
     if (auto wait = config_.rate_limiter->take(client.address))
@@ -417,8 +437,12 @@ Response Router::dispatch(const Request& request) const {
       return page(request, query);
     case Route::search:
       return search(request, query);
+    case Route::suggest:
+      return suggest(request, query);
     case Route::article:
       return article(request, match.argument);
+    case Route::related:
+      return related(request, match.argument, query);
     case Route::articles:
       break;
     case Route::health:
@@ -438,10 +462,37 @@ Response Router::dispatch(const Request& request) const {
 Response Router::search(const Request& request, std::string_view query) const {
   auto params = parse_search_params(query);
   check_query_limits(params);
-  auto search_request = to_search_request(params);
+  auto search_request = to_search_request(params, config_.recency);
   auto start = std::chrono::steady_clock::now();
   auto result = backend_.search(search_request);
   auto body = to_json(result);
+  body["took_ms"] = milliseconds_since(start);
+  return json_response(http::status::ok, body, request.version());
+}
+
+Response Router::suggest(const Request& request, std::string_view query) const {
+  const SuggestParams params = parse_suggest_params(query);
+  if (params.q.size() > config_.max_query_bytes)
+    throw Error(ErrorCode::bad_query,
+                "the query is longer than " + std::to_string(config_.max_query_bytes) + " bytes");
+  auto start = std::chrono::steady_clock::now();
+  auto body = to_json(params.q, backend_.suggest(params.q, params.limit));
+  body["took_ms"] = milliseconds_since(start);
+  auto response = json_response(http::status::ok, body, request.version());
+  // Typed prefixes repeat across readers: a short shared cache spares the index.
+  response.set(http::field::cache_control, "public, max-age=60");
+  return response;
+}
+
+Response Router::related(const Request& request, const std::string& id,
+                         std::string_view query) const {
+  RelatedRequest related_request;
+  related_request.id = id;
+  const SearchParams params = parse_search_params(query);  // limit and collapse only
+  related_request.limit = params.limit;
+  related_request.collapse = params.collapse;
+  auto start = std::chrono::steady_clock::now();
+  auto body = to_json(backend_.related(related_request));
   body["took_ms"] = milliseconds_since(start);
   return json_response(http::status::ok, body, request.version());
 }
@@ -523,7 +574,7 @@ Response Router::page(const Request& request, std::string_view query) const {
     params = parse_search_params(query);
     check_query_limits(*params);
     if (params->has_query) {
-      auto search_request = to_search_request(page_search_params(*params));
+      auto search_request = to_search_request(page_search_params(*params), config_.recency);
       auto start = std::chrono::steady_clock::now();
       result = backend_.search(search_request);
       took_ms = milliseconds_since(start);

@@ -46,9 +46,9 @@ std::string form_encode(std::string_view text) {
   return urls::encode(urls::string_view(text.data(), text.size()), urls::unreserved_chars, options);
 }
 
-}  // namespace
-
-SearchParams parse_search_params(std::string_view encoded_query) {
+/// Calls `visit(key, value)` for each decoded parameter of a percent-encoded query string.
+template <typename Visit>
+void for_each_param(std::string_view encoded_query, Visit visit) {
   // Parsed as part of an origin-form target: Boost.URL 1.81's parse_query() and
   // params_view(string_view) read past the end of a view that is not the end of its buffer.
   std::string target = "/?" + std::string(encoded_query);
@@ -56,15 +56,35 @@ SearchParams parse_search_params(std::string_view encoded_query) {
   if (!parsed)
     throw Error(ErrorCode::bad_parameter, "malformed query string: " + parsed.error().message());
   // HTML forms encode spaces as '+'; so does every link this server writes.
-  auto params = parsed->params(urls::encoding_opts(true));
+  for (const auto& param : parsed->params(urls::encoding_opts(true)))
+    visit(param.key, param.value);
+}
 
+}  // namespace
+
+SuggestParams parse_suggest_params(std::string_view encoded_query) {
+  SuggestParams result;
+  bool seen_q = false, seen_limit = false;
+  for_each_param(encoded_query, [&](const std::string& key, const std::string& value) {
+    if (key == "q" && !std::exchange(seen_q, true)) {
+      result.q = value;
+    } else if (key == "limit" && !std::exchange(seen_limit, true)) {
+      result.limit = parse_count(value, "limit", kMaxSuggestions);
+      if (result.limit == 0)
+        throw Error(ErrorCode::bad_parameter,
+                    "limit must be between 1 and " + std::to_string(kMaxSuggestions));
+    }
+  });
+  return result;
+}
+
+SearchParams parse_search_params(std::string_view encoded_query) {
   SearchParams result;
   bool seen_q = false, seen_from = false, seen_to = false, seen_sort = false, seen_match = false,
-       seen_facets = false, seen_lang = false, seen_offset = false, seen_limit = false;
+       seen_facets = false, seen_lang = false, seen_offset = false, seen_limit = false,
+       seen_now = false;
   auto first = [](bool& seen) { return !std::exchange(seen, true); };
-  for (const auto& param : params) {
-    const std::string& key = param.key;
-    const std::string& value = param.value;
+  for_each_param(encoded_query, [&](const std::string& key, const std::string& value) {
     if (key == "q") {
       if (first(seen_q)) result.q = value;
       result.has_query = true;
@@ -85,6 +105,8 @@ SearchParams parse_search_params(std::string_view encoded_query) {
       result.has_query = true;
     } else if (key == "sort") {
       if (first(seen_sort)) result.sort = value;
+    } else if (key == "now") {
+      if (first(seen_now)) result.now = value;
     } else if (key == "match") {
       if (first(seen_match)) result.match = value;
     } else if (key == "facets") {
@@ -108,12 +130,14 @@ SearchParams parse_search_params(std::string_view encoded_query) {
     } else if (key == "collapse") {
       result.collapse = parse_flag(value, "collapse");
     }
-  }
+  });
   return result;
 }
 
-SearchRequest to_search_request(const SearchParams& params) {
+SearchRequest to_search_request(const SearchParams& params, const Recency& recency) {
   SearchRequest request;
+  request.recency = recency;
+  if (!params.now.empty()) request.recency.now = parse_date_bound(params.now, false);
   request.query = params.q;
   request.topics = params.topics;
   request.sources = params.sources;
@@ -154,6 +178,7 @@ std::string to_query_string(const SearchParams& params) {
   if (!params.from.empty()) add("from", params.from);
   if (!params.to.empty()) add("to", params.to);
   if (!params.sort.empty() && params.sort != "relevance") add("sort", params.sort);
+  if (!params.now.empty()) add("now", params.now);
   if (!params.match.empty() && params.match != "all") add("match", params.match);
   if (!params.lang.empty()) add("lang", params.lang);
   if (params.offset != 0) add("offset", std::to_string(params.offset));

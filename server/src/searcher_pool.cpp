@@ -167,6 +167,14 @@ std::optional<Article> SearcherPool::get(const std::string& id) {
   return with_searcher([&](Searcher& searcher) { return searcher.get(id); });
 }
 
+SearchResult SearcherPool::related(const RelatedRequest& request) {
+  return with_searcher([&](Searcher& searcher) { return searcher.related(request); });
+}
+
+std::vector<Suggestion> SearcherPool::suggest(std::string_view prefix, std::size_t limit) {
+  return with_searcher([&](Searcher& searcher) { return searcher.suggest(prefix, limit); });
+}
+
 IndexStats SearcherPool::stats() {
   return with_searcher([&](Searcher& searcher) { return searcher.stats(); });
 }

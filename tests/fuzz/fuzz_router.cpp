@@ -57,6 +57,20 @@ class FakeBackend : public SearchBackend {
     if (request.query.size() % 3 == 1) result.suggestion = request.query + "s";
     return result;
   }
+  SearchResult related(const RelatedRequest& request) override {
+    maybe_fail(request.id);
+    SearchResult result;
+    result.query = "related:" + request.id;
+    if (request.id.size() % 2 == 1) result.hits.push_back({});
+    return result;
+  }
+  std::vector<Suggestion> suggest(std::string_view prefix, std::size_t limit) override {
+    maybe_fail(std::string(prefix));
+    std::vector<Suggestion> out;
+    for (std::size_t i = 0; i < limit && i < prefix.size(); ++i)
+      out.push_back({std::string(prefix.substr(0, i + 1)), i % 2 ? "topic" : "title", i});
+    return out;
+  }
   std::optional<Article> get(const std::string& id) override {
     maybe_fail(id);
     if (id.empty() || id.size() % 2 == 0) return std::nullopt;

@@ -84,7 +84,7 @@ TEST_CASE("newsq --help documents every option and the exit codes", "[cli]") {
   CHECK(result.exit_code == 0);
   for (const char* option : {"--index", "--server", "--json", "--limit", "--offset", "--from",
                              "--to", "--topic", "--source", "--kind", "--sort", "--facets",
-                             "--exact", "Exit status"})
+                             "--exact", "--related", "--suggest", "--now", "Exit status"})
     CHECK(result.out.find(option) != std::string::npos);
 }
 
@@ -112,4 +112,51 @@ TEST_CASE("newsq --server reports an unreachable server", "[cli][server]") {
   const auto result = run_command(binary + " --server http://127.0.0.1:1 Syria");
   CHECK(result.exit_code == 3);
   CHECK_FALSE(result.err.empty());
+}
+
+TEST_CASE("newsq --related lists other stories, never the story itself", "[cli]") {
+  auto result = run_newsq("--json --related sample-001 -n 5");
+  REQUIRE(result.exit_code == 0);
+  const auto json = nlohmann::json::parse(result.out);
+  REQUIRE_FALSE(json["hits"].empty());
+  for (const auto& hit : json["hits"]) CHECK(hit["id"] != "sample-001");
+
+  result = run_newsq("--related no-such-story");
+  CHECK(result.exit_code == 2);
+  CHECK(result.err.find("no-such-story") != std::string::npos);
+  result = run_newsq("--related sample-001 Syria");
+  CHECK(result.exit_code == 2);
+}
+
+TEST_CASE("newsq --suggest completes the last word", "[cli]") {
+  auto result = run_newsq("--suggest naval ba");
+  REQUIRE(result.exit_code == 0);
+  CHECK(result.out.rfind("naval base\ttitle\t", 0) == 0);
+  result = run_newsq("--suggest --json Tar");
+  REQUIRE(result.exit_code == 0);
+  const auto json = nlohmann::json::parse(result.out);
+  CHECK(json["query"] == "Tar");
+  REQUIRE_FALSE(json["suggestions"].empty());
+  CHECK(json["suggestions"][0]["text"].get<std::string>().rfind("tar", 0) == 0);
+  CHECK(run_newsq("--suggest xylophoni").exit_code == 1);
+  CHECK(run_newsq("--suggest --related sample-001").exit_code == 2);
+}
+
+TEST_CASE("newsq --server answers related stories and suggestions like the local index",
+          "[cli][server]") {
+  ServerProcess server({"--index", seed_index_path().string(), "--threads", "1"});
+  const auto binary = shell_quote((binary_dir() / "query" / "newsq").string());
+  for (const std::string args :
+       {" --json --related sample-001", " --json --suggest naval ba", " --json --sort text Syria",
+        " --json --now 2025-02-01 Syria"}) {
+    CAPTURE(args);
+    const auto remote = run_command(binary + " --server " + server.url() + args);
+    const auto local = run_newsq(args);
+    REQUIRE(remote.exit_code == 0);
+    REQUIRE(local.exit_code == 0);
+    CHECK(nlohmann::json::parse(remote.out) == nlohmann::json::parse(local.out));
+  }
+  const auto missing = run_command(binary + " --server " + server.url() + " --related nope");
+  CHECK(missing.exit_code == 2);
+  CHECK(missing.err.find("nope") != std::string::npos);
 }

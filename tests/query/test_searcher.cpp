@@ -571,6 +571,8 @@ TEST_CASE("suggestions complete the last word from titles and topics", "[searche
       make("e", "Taxes and the budget", "Budget taxes.", "2023-02-01T10:00:00Z", {"Economy"}),
       make("f", "Taxis strike in Madrid", "Taxi drivers strike.", "2025-01-20T10:00:00Z",
            {"Labour"}),
+      make("g", "Bank raises rates", "Rates rise.", "2025-01-21T10:00:00Z", {"Economy"}),
+      make("h", "Bank strike ends", "Tellers return.", "2025-01-22T10:00:00Z", {"Labour"}),
   });
   Searcher searcher(fixture.path);
   const auto texts = [](const std::vector<Suggestion>& list) {
@@ -586,9 +588,12 @@ TEST_CASE("suggestions complete the last word from titles and topics", "[searche
   CHECK(texts(list) == std::vector<std::string>{"tartous/title", "tariffs/topic",
                                                 "tarragona/title"});
 
-  // Words before the last are kept as typed.
+  // Words before the last are kept as typed, and only completions found with them count:
+  // "bank" is the more frequent "ba" word, but no title says "naval bank".
+  CHECK(searcher.suggest("ba").at(0).text == "bank");
   CHECK(texts(searcher.suggest("Tartous naval ba")) ==
         std::vector<std::string>{"Tartous naval base/title"});
+  CHECK(searcher.suggest("Tarragona ba").empty());
 
   // Recency: "taxes" is in two stories of 2023, "taxis" in one of this month; recent stories
   // count five times, so taxis (5) comes before taxes (2).

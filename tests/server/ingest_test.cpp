@@ -27,6 +27,8 @@ class NoSearch : public SearchBackend {
  public:
   SearchResult search(const SearchRequest&) override { return {}; }
   std::optional<Article> get(const std::string&) override { return std::nullopt; }
+  SearchResult related(const RelatedRequest&) override { return {}; }
+  std::vector<Suggestion> suggest(std::string_view, std::size_t) override { return {}; }
   IndexStats stats() override { return {}; }
   std::string index_path() const override { return "/idx"; }
 };

@@ -53,6 +53,27 @@ class FakeBackend : public SearchBackend {
     article.body = "Body";
     return article;
   }
+  RelatedRequest last_related;
+  SearchResult related(const RelatedRequest& request) override {
+    if (fail_with) throw *fail_with;
+    if (request.id != "a/1 é") throw Error(ErrorCode::not_found, "no article with id " + request.id);
+    last_related = request;
+    SearchResult result;
+    result.query = "related:" + request.id;
+    Hit hit;
+    hit.id = "a2";
+    hit.title = "Related";
+    result.hits.push_back(hit);
+    return result;
+  }
+  std::string last_prefix;
+  std::size_t last_suggest_limit = 0;
+  std::vector<Suggestion> suggest(std::string_view prefix, std::size_t limit) override {
+    if (fail_with) throw *fail_with;
+    last_prefix = prefix;
+    last_suggest_limit = limit;
+    return {{"tartous", "title", 3}, {"tariffs", "topic", 2}};
+  }
   IndexStats stats() override {
     if (fail_with) throw *fail_with;
     IndexStats stats;
@@ -144,6 +165,63 @@ TEST_CASE_METHOD(Fixture, "GET /articles/{id} decodes the id; 404 when absent", 
   CHECK(json_of(response)["error"]["code"] == "not_found");
   CHECK(get("/articles/").result() == status::not_found);
   CHECK(get("/articles/a/b").result() == status::not_found);
+}
+
+TEST_CASE_METHOD(Fixture, "GET /articles/{id}/related lists related stories; 404 for no story",
+                 "[router]") {
+  auto response = get("/articles/a%2F1%20%C3%A9/related?limit=3&collapse=false");
+  REQUIRE(response.result() == status::ok);
+  auto body = json_of(response);
+  CHECK(body["query"] == "related:a/1 é");
+  CHECK(body["hits"][0]["id"] == "a2");
+  CHECK(body["took_ms"].is_number());
+  CHECK(backend.last_related.limit == 3);
+  CHECK_FALSE(backend.last_related.collapse);
+  response = get("/articles/nope/related");
+  CHECK(response.result() == status::not_found);
+  CHECK(json_of(response)["error"]["code"] == "not_found");
+  CHECK(get("/articles/a/related/x").result() == status::not_found);
+  CHECK(get("/articles/a%2F1%20%C3%A9/related?limit=101").result() == status::bad_request);
+  CHECK(router.handle(make_request(verb::put, "/articles/a/related")).result() ==
+        status::method_not_allowed);
+}
+
+TEST_CASE_METHOD(Fixture, "GET /suggest completes the typed prefix", "[router]") {
+  auto response = get("/suggest?q=Tartous+na&limit=5");
+  REQUIRE(response.result() == status::ok);
+  auto body = json_of(response);
+  CHECK(body["query"] == "Tartous na");
+  CHECK(body["suggestions"] == nlohmann::json::parse(R"([{"text":"tartous","kind":"title","count":3},
+      {"text":"tariffs","kind":"topic","count":2}])"));
+  CHECK(response[field::cache_control] == "public, max-age=60");
+  CHECK(backend.last_prefix == "Tartous na");
+  CHECK(backend.last_suggest_limit == 5);
+  get("/suggest?q=ta");
+  CHECK(backend.last_suggest_limit == 8);  // the default
+  CHECK(get("/suggest?q=ta&limit=0").result() == status::bad_request);
+  CHECK(get("/suggest?q=ta&limit=21").result() == status::bad_request);
+  CHECK(get("/suggest?q=" + std::string(2000, 'a')).result() == status::bad_request);
+  backend.fail_with = Error(ErrorCode::index_missing, "no index");
+  CHECK(get("/suggest?q=ta").result() == status::service_unavailable);
+}
+
+TEST_CASE_METHOD(Fixture, "sort=text, sort=date and now reach the search request", "[router]") {
+  RouterConfig config;
+  config.recency.weight = 0.5;
+  config.recency.half_life_days = 7;
+  Router configured(backend, config);
+  auto response = configured.handle(make_request(verb::get, "/search?q=x&sort=text"));
+  REQUIRE(response.result() == status::ok);
+  CHECK(backend.last_request.sort == SortOrder::text);
+  CHECK(backend.last_request.recency.weight == 0.5);
+  CHECK(backend.last_request.recency.half_life_days == 7);
+  CHECK_FALSE(backend.last_request.recency.now);
+  configured.handle(make_request(verb::get, "/search?q=x&now=2025-01-30"));
+  CHECK(backend.last_request.sort == SortOrder::relevance);
+  REQUIRE(backend.last_request.recency.now);
+  CHECK(*backend.last_request.recency.now == 1738195200);
+  CHECK(get("/search?q=x&now=yesterday").result() == status::bad_request);
+  CHECK(get("/search?q=x&sort=best").result() == status::bad_request);
 }
 
 TEST_CASE_METHOD(Fixture, "GET /healthz is liveness and /readyz readiness", "[router]") {

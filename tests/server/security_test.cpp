@@ -42,6 +42,14 @@ class StubBackend : public SearchBackend {
     article.title = "t";
     return article;
   }
+  SearchResult related(const RelatedRequest& request) override {
+    SearchResult result;
+    result.query = "related:" + request.id;
+    return result;
+  }
+  std::vector<Suggestion> suggest(std::string_view prefix, std::size_t) override {
+    return {{std::string(prefix) + "s", "title", 1}};
+  }
   IndexStats stats() override {
     IndexStats stats;
     stats.documents = 3;

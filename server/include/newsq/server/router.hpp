@@ -77,6 +77,10 @@ struct RouterConfig {
   /// offset + limit at most this; never above newsq::kMaxOffset + newsq::kMaxLimit.
   std::size_t max_window = 10'000;
   std::size_t max_facet_size = 100;  ///< `facet_size` (topic buckets) at most this
+
+  /// How sort=relevance blends recency in (--recency-weight, --recency-half-life); a request's
+  /// `now` parameter overrides the reference time.
+  Recency recency;
 };
 
 /// Who may call a route.
@@ -129,6 +133,8 @@ class Router {
   Response dispatch(const Request& request) const;
   Response search(const Request& request, std::string_view query) const;
   Response article(const Request& request, const std::string& id) const;
+  Response suggest(const Request& request, std::string_view query) const;
+  Response related(const Request& request, const std::string& id, std::string_view query) const;
   Response health(const Request& request) const;
   Response ready(const Request& request) const;
   Response metrics(const Request& request) const;

@@ -23,6 +23,12 @@ class SearchBackend {
   /// The stored article with this id, or nullopt when there is none.
   virtual std::optional<Article> get(const std::string& id) = 0;
 
+  /// Stories related to one story (see newsq::Searcher::related).
+  virtual SearchResult related(const RelatedRequest& request) = 0;
+
+  /// Search-box completions (see newsq::Searcher::suggest).
+  virtual std::vector<Suggestion> suggest(std::string_view prefix, std::size_t limit) = 0;
+
   /// Document count, revision and path of the index as the reader currently sees it.
   virtual IndexStats stats() = 0;
 

@@ -21,7 +21,8 @@ struct SearchParams {
   std::vector<std::string> kinds;    ///< `kind`, likewise
   std::string from;                  ///< as given: "2025-01-30" or ISO-8601
   std::string to;
-  std::string sort;    ///< "" (relevance), "relevance" or "date"
+  std::string sort;    ///< "" (relevance), "relevance", "date" or "text"
+  std::string now;     ///< reference time of the recency blend, as given; "" for the default
   std::string match;   ///< "" (all), "all" or "any"
   std::string facets;  ///< e.g. "topic,date:month"; "" for none
   std::string lang;    ///< "" for the default ("en")
@@ -42,7 +43,17 @@ SearchParams parse_search_params(std::string_view encoded_query);
 
 /// Validates into a SearchRequest (dates through parse_date_bound, sort, match and facets through
 /// the library's parsers). Throws Error(bad_parameter) naming the bad value.
-SearchRequest to_search_request(const SearchParams& params);
+/// `recency` is the server's blend (weight and half-life); the `now` parameter, when given,
+/// sets its reference time.
+SearchRequest to_search_request(const SearchParams& params, const Recency& recency = {});
+
+/// GET /suggest's parameters: `q` (the text typed so far) and `limit` (1 to
+/// newsq::kMaxSuggestions, default 8). Throws Error(bad_parameter) like parse_search_params.
+struct SuggestParams {
+  std::string q;
+  std::size_t limit = 8;
+};
+SuggestParams parse_suggest_params(std::string_view encoded_query);
 
 /// The percent-encoded query string (without '?') that parse_search_params() reads back into
 /// `params`; default values are left out so links stay short. `facets` and `exact` are omitted

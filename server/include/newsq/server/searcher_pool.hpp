@@ -53,6 +53,8 @@ class SearcherPool final : public SearchBackend {
 
   SearchResult search(const SearchRequest& request) override;
   std::optional<Article> get(const std::string& id) override;
+  SearchResult related(const RelatedRequest& request) override;
+  std::vector<Suggestion> suggest(std::string_view prefix, std::size_t limit) override;
   IndexStats stats() override;
   std::string index_path() const override { return options_.index_path; }
 

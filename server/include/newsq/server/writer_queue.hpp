@@ -12,7 +12,8 @@
 // holds the lock, the writer retries with exponential backoff; each request waits at most
 // `lock_wait` and then fails with Error(index_unavailable) (503 + Retry-After). After
 // `idle_close` without work the writer closes the database, releasing the lock, so newsq-index
-// can run between publications.
+// can run between publications; under steady ingest it also releases it after each batch once it
+// has held it for `idle_close`, so a waiting newsq-index (backup, compact) gets its turn.
 #pragma once
 
 #include <chrono>
