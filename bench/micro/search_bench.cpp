@@ -33,7 +33,7 @@ std::vector<std::string> title_words(const std::string& title) {
   return words;
 }
 
-enum class QueryClass { single, words, phrase, filtered, facets };
+enum class QueryClass { single, words, phrase, filtered, facets, words_text };
 
 std::vector<SearchRequest> make_requests(const std::vector<Article>& articles, QueryClass kind,
                                          bool snippets) {
@@ -51,8 +51,11 @@ std::vector<SearchRequest> make_requests(const std::vector<Article>& articles, Q
         request.query = words[start];
         break;
       case QueryClass::words:
+      case QueryClass::words_text:
         request.query = words[start] + " " + words[start + 1];
         if (rng.below(2) == 1) request.query += " " + words[start + 2];
+        // The default (relevance) blends recency over a 100-hit window; text skips that.
+        if (kind == QueryClass::words_text) request.sort = SortOrder::text;
         break;
       case QueryClass::phrase:
         request.query = "\"" + words[start] + " " + words[start + 1] + "\"";
@@ -92,6 +95,29 @@ void run_requests(benchmark::State& state, const std::filesystem::path& index,
       benchmark::Counter(static_cast<double>(hits) / static_cast<double>(state.iterations()));
 }
 
+/// What a reader types into the search box, a keystroke at a time: every prefix of two or more
+/// letters of the last word, after the words before it.
+std::vector<std::string> make_prefixes(const std::vector<Article>& articles) {
+  Rng rng(20261128);
+  std::vector<std::string> prefixes;
+  while (prefixes.size() < 64) {
+    const auto words = title_words(articles[rng.below(articles.size())].title);
+    if (words.size() < 2) continue;
+    const std::string head = words[0] + " ";
+    for (std::size_t length = 2; length <= words[1].size() && prefixes.size() < 64; ++length)
+      prefixes.push_back(head + words[1].substr(0, length));
+  }
+  return prefixes;
+}
+
+/// Ids of stories to find related stories for.
+std::vector<std::string> make_ids(const std::vector<Article>& articles) {
+  Rng rng(20261129);
+  std::vector<std::string> ids;
+  while (ids.size() < 64) ids.push_back(articles[rng.below(articles.size())].id);
+  return ids;
+}
+
 }  // namespace
 
 void register_search_benchmarks(const MicroContext& context) {
@@ -103,6 +129,7 @@ void register_search_benchmarks(const MicroContext& context) {
   } classes[] = {
       {"Search/single_term", QueryClass::single, false},
       {"Search/words", QueryClass::words, false},
+      {"Search/words_sort_text", QueryClass::words_text, false},
       {"Search/phrase", QueryClass::phrase, false},
       {"Search/filtered_topic_date", QueryClass::filtered, false},
       {"Search/facets_topic_month", QueryClass::facets, false},
@@ -118,6 +145,33 @@ void register_search_benchmarks(const MicroContext& context) {
       run_requests(state, index, requests);
     })->Unit(benchmark::kMicrosecond);
   }
+
+  benchmark::RegisterBenchmark("Suggest/keystrokes", [index = *context.index,
+                                                      prefixes = make_prefixes(context.reuters)](
+                                                         benchmark::State& state) {
+    Searcher searcher(index.string());
+    std::size_t next = 0, offered = 0;
+    for (auto _ : state) {
+      offered += searcher.suggest(prefixes[next]).size();
+      next = (next + 1) % prefixes.size();
+    }
+    state.counters["suggestions"] = benchmark::Counter(
+        static_cast<double>(offered) / static_cast<double>(state.iterations()));
+  })->Unit(benchmark::kMicrosecond);
+
+  benchmark::RegisterBenchmark("Related/top10", [index = *context.index,
+                                                 ids = make_ids(context.reuters)](
+                                                    benchmark::State& state) {
+    Searcher searcher(index.string());
+    std::size_t next = 0;
+    RelatedRequest request;
+    request.snippets = false;
+    for (auto _ : state) {
+      request.id = ids[next];
+      benchmark::DoNotOptimize(searcher.related(request));
+      next = (next + 1) % ids.size();
+    }
+  })->Unit(benchmark::kMicrosecond);
 }
 
 }  // namespace newsq::bench

@@ -21,7 +21,7 @@ Runs run_newsq(const Collection& collection) {
     SearchRequest request;
     request.query = typed_query(query.text);
     request.match = MatchMode::any;
-    request.sort = SortOrder::relevance;
+    request.sort = SortOrder::text;  // the issue compares text ranking (no recency blend)
     request.limit = kDepth;
     request.snippets = false;
     std::vector<std::string>& ranked = runs[query.id];
