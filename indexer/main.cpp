@@ -102,6 +102,21 @@ int main(int argc, char** argv) {
   auto* compact = app.add_subcommand(
       "compact",
       "Compact the live index (as xapian-compact) into a new generation and switch to it");
+  std::string backup_destination, restore_source;
+  auto* backup = app.add_subcommand(
+      "backup",
+      "Copy the live index consistently into DEST (a new directory) while newsq-server serves "
+      "and ingests: writers pause only while it is copied (waits up to --lock-wait for them)");
+  backup->add_option("dest", backup_destination, "Directory to create")
+      ->required()
+      ->type_name("DEST");
+  auto* restore = app.add_subcommand(
+      "restore",
+      "Make a copy of BACKUP (made by backup) the live index: a new generation, checked and "
+      "switched atomically (a running newsq-server follows it; rollback undoes it)");
+  restore->add_option("backup", restore_source, "Backup directory (left as it is)")
+      ->required()
+      ->type_name("BACKUP");
 
   std::vector<std::string> ids;
   auto* remove = app.add_subcommand("delete", "Delete documents by id (exit 1 if any is missing)");
@@ -186,6 +201,8 @@ int main(int argc, char** argv) {
   if (*shard_delete) return run_shard_delete(shard_map, shard_ids, std::cerr);
   if (*rollback) return run_rollback(index_path, std::cerr);
   if (*compact) return run_compact(index_path, std::cerr, lock_wait);
+  if (*backup) return run_backup(index_path, backup_destination, std::cerr, lock_wait);
+  if (*restore) return run_restore(index_path, restore_source, std::cerr);
   if (*remove) return run_delete(index_path, ids, std::cerr, lock_wait);
   if (*synonyms) return run_synonyms(index_path, synonyms_file, std::cerr, lock_wait);
   return run_stats(index_path, stats_json, std::cout, std::cerr);

@@ -1,5 +1,6 @@
 #include "newsq/indexer/commands.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -308,6 +309,83 @@ int run_compact(const std::string& index_path, std::ostream& err,
     err << "compacted " << *live << " into generation " << generation << ": " << documents
         << " documents, " << human_size(before) << " -> " << human_size(after) << '\n';
     make_live(index_path, layout, generation, err);
+    pending.keep();
+    return kExitOk;
+  });
+}
+
+int run_backup(const std::string& index_path, const std::string& destination, std::ostream& err,
+               std::chrono::milliseconds lock_wait) {
+  return guarded(err, [&] {
+    if (fs::exists(fs::symlink_status(destination)))
+      throw Error(ErrorCode::bad_parameter, destination + " exists: back up into a new directory");
+    const IndexLayout layout = inspect_index(index_path);
+    const auto live = live_directory(index_path, layout);
+    if (!live) throw Error(ErrorCode::index_missing, "no index at '" + index_path + "'");
+    const std::string staging = destination + ".tmp";
+    fs::remove_all(staging);  // left by an interrupted backup
+    PendingGeneration pending(staging);
+    std::uint64_t documents = 0;
+    const auto started = std::chrono::steady_clock::now();
+    std::chrono::steady_clock::duration held{};
+    {
+      WriteLockHold hold(*live, lock_wait);
+      const auto locked = std::chrono::steady_clock::now();
+      documents = Xapian::Database(*live).get_doccount();
+      compact_database(*live, staging);
+      held = std::chrono::steady_clock::now() - locked;
+    }
+    verify_generation(staging, documents);
+    std::error_code error;
+    fs::rename(staging, destination, error);
+    if (error)
+      throw Error(ErrorCode::io_error,
+                  "cannot rename " + staging + " to " + destination + ": " + error.message());
+    pending.keep();
+    const auto ms = [](std::chrono::steady_clock::duration d) {
+      return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
+    };
+    err << "backed up " << *live << " to " << destination << ": " << documents << " documents, "
+        << human_size(directory_bytes(destination)) << ", checked; writers paused " << ms(held)
+        << " ms of " << ms(std::chrono::steady_clock::now() - started) << " ms\n";
+    return kExitOk;
+  });
+}
+
+int run_restore(const std::string& index_path, const std::string& backup, std::ostream& err) {
+  return guarded(err, [&] {
+    if (!fs::is_directory(backup))
+      throw Error(ErrorCode::bad_parameter, backup + " is not a database directory");
+    GenerationLock lock(index_path);
+    const IndexLayout layout = inspect_index(index_path);
+    check_convertible(index_path, layout);
+    verify_generation(backup, std::nullopt);  // refuse a broken backup before touching anything
+    const std::uint64_t documents = Xapian::Database(backup).get_doccount();
+    const std::uint64_t generation = claim_generation(index_path, 1);
+    const std::string directory = generation_directory(index_path, generation);
+    PendingGeneration pending(directory);
+    std::error_code error;
+    fs::copy(backup, directory, fs::copy_options::recursive, error);
+    if (error)
+      throw Error(ErrorCode::io_error,
+                  "cannot copy " + backup + " to " + directory + ": " + error.message());
+    for (const auto& entry : fs::directory_iterator(directory)) {
+      // Durable before the switch makes it live (compact() syncs its output; a copy does not).
+      const int fd = ::open(entry.path().c_str(), O_RDONLY | O_CLOEXEC);
+      if (fd < 0 || ::fsync(fd) != 0) {
+        if (fd >= 0) ::close(fd);
+        throw Error(ErrorCode::io_error, "cannot sync " + entry.path().string());
+      }
+      ::close(fd);
+    }
+    verify_generation(directory, documents);
+    err << "restored " << backup << " (" << documents << " documents) as generation " << generation
+        << '\n';
+    if (layout.kind == IndexLayout::Kind::missing) {
+      switch_generation(index_path, generation);
+    } else {
+      make_live(index_path, layout, generation, err);
+    }
     pending.keep();
     return kExitOk;
   });

@@ -1,8 +1,10 @@
 #include "newsq/indexer/generations.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -278,6 +280,50 @@ std::uint64_t directory_bytes(const std::string& directory) {
   for (const auto& entry : fs::directory_iterator(directory, error))
     if (entry.is_regular_file(error)) total += entry.file_size(error);
   return total;
+}
+
+WriteLockHold::WriteLockHold(const std::string& directory, std::chrono::milliseconds wait) {
+  const std::string path = (fs::path(directory) / "flintlock").string();
+  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+  if (fd_ < 0) throw Error(ErrorCode::io_error, "cannot open " + path + ": " + errno_text());
+  struct flock lock {};
+  lock.l_type = F_WRLCK;
+  lock.l_whence = SEEK_SET;
+  lock.l_start = 0;
+  lock.l_len = 1;  // what Xapian 1.4's FlintLock locks
+  if (::fcntl(fd_, F_OFD_SETLK, &lock) == 0) return;
+  int error = errno;
+  if ((error == EAGAIN || error == EACCES) && wait.count() > 0) {
+    // Queue in the kernel (F_OFD_SETLKW) rather than poll: the holder may release the lock only
+    // for an instant. SIGALRM without SA_RESTART interrupts the wait at the deadline.
+    struct sigaction quiet {
+    }, previous{};
+    quiet.sa_handler = [](int) {};
+    sigemptyset(&quiet.sa_mask);
+    ::sigaction(SIGALRM, &quiet, &previous);
+    itimerval timer{};
+    timer.it_value.tv_sec = static_cast<time_t>(wait.count() / 1000);
+    timer.it_value.tv_usec = static_cast<suseconds_t>((wait.count() % 1000) * 1000);
+    ::setitimer(ITIMER_REAL, &timer, nullptr);
+    int result = ::fcntl(fd_, F_OFD_SETLKW, &lock);
+    error = errno;
+    itimerval off{};
+    ::setitimer(ITIMER_REAL, &off, nullptr);
+    ::sigaction(SIGALRM, &previous, nullptr);
+    if (result == 0) return;
+    if (error == EINTR) error = EAGAIN;
+  }
+  ::close(fd_);
+  fd_ = -1;
+  if (error == EAGAIN || error == EACCES)
+    throw Error(ErrorCode::index_unavailable,
+                "the index " + directory + " is locked by another writer" +
+                    (wait.count() > 0 ? " (waited " + std::to_string(wait.count()) + " ms)" : ""));
+  throw Error(ErrorCode::io_error, "cannot lock " + path + ": " + std::strerror(error));
+}
+
+WriteLockHold::~WriteLockHold() {
+  if (fd_ >= 0) ::close(fd_);  // closing the description releases its lock
 }
 
 GenerationLock::GenerationLock(const std::string& index_path) {

@@ -71,6 +71,11 @@ struct WriterQueue::Impl {
       auto batch = take();
       process(batch);
       last_work = Clock::now();
+      // Under steady ingest the writer is never idle: hand the lock over at least every
+      // idle_close anyway, so that a waiting newsq-index (backup, compact, add) gets its turn.
+      // A waiter queued in the kernel (WriteLockHold) gets it at once; the next batch then waits
+      // for it like any other request.
+      if (writer && last_work >= opened_at + options.idle_close) close("turn");
     }
     close("stopping");
   }
@@ -99,7 +104,7 @@ struct WriterQueue::Impl {
   void close(std::string_view why) {
     if (!writer) return;
     writer.reset();  // nothing is pending here: every batch ends in a commit or a discard
-    if (why != "idle") note("writer closed the index (" + std::string(why) + ")");
+    if (why != "idle" && why != "turn") note("writer closed the index (" + std::string(why) + ")");
   }
 
   void fail(std::vector<Pending>& batch, const Error& error) {
@@ -119,7 +124,10 @@ struct WriterQueue::Impl {
         // the old generation would lose the change, so follow the stub before every batch.
         if (writer && indexer::resolve_index_directory(options.index_path) != writer->path())
           close("the index switched generation");
-        if (!writer) writer.emplace(options.index_path, std::numeric_limits<std::size_t>::max());
+        if (!writer) {
+          writer.emplace(options.index_path, std::numeric_limits<std::size_t>::max());
+          opened_at = Clock::now();
+        }
         return true;
       } catch (const Error& error) {
         if (error.code() != ErrorCode::index_unavailable) {
@@ -211,6 +219,7 @@ struct WriterQueue::Impl {
   bool stopping = false;
   std::atomic<std::uint64_t> commits{0};
   std::optional<indexer::IndexWriter> writer;  ///< touched by the writer thread only
+  Clock::time_point opened_at;                 ///< when `writer` took the lock
   std::jthread thread;                         ///< last: started after everything it uses
 };
 

@@ -84,6 +84,23 @@ int run_rollback(const std::string& index_path, std::ostream& err);
 int run_compact(const std::string& index_path, std::ostream& err,
                 std::chrono::milliseconds lock_wait = {});
 
+/// `newsq-index backup DEST`: a consistent copy of the live generation (or plain directory) in
+/// the new directory DEST, while newsq-server keeps serving and ingesting. Holds the live
+/// generation's write lock (WriteLockHold, waiting up to `lock_wait`) only while Xapian's
+/// compact() copies it, so the copy is one committed revision however busy the writer is; the
+/// server's ingest requests wait meanwhile (503 + Retry-After after its --lock-wait-ms). Writes
+/// DEST.tmp, checks it (opens, schema version, Database::check(), the same document count),
+/// then renames it to DEST. kExitFatal with a message when DEST exists or a step fails.
+int run_backup(const std::string& index_path, const std::string& destination, std::ostream& err,
+               std::chrono::milliseconds lock_wait = {});
+
+/// `newsq-index restore BACKUP`: makes a copy of the database directory BACKUP (made by
+/// `backup`) the live generation of the index, like rebuild: it is copied into a new
+/// generation, checked, and switched to atomically (a plain directory is converted first), so a
+/// running newsq-server follows it, and `rollback` goes back to what was live before. BACKUP is
+/// left as it is. kExitFatal with a message when BACKUP is not a newsq index or a step fails.
+int run_restore(const std::string& index_path, const std::string& backup, std::ostream& err);
+
 /// `newsq-index delete`: removes the documents with these ids and commits. Reports each id not
 /// found on `err` and a summary line. Returns kExitRejected when any was not found. Waits up to
 /// `lock_wait` for the write lock (kExitFatal when it stays taken).

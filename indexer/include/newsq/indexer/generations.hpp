@@ -10,6 +10,7 @@
 // are removed at each switch.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -99,6 +100,26 @@ class GenerationLock {
   ~GenerationLock();
   GenerationLock(const GenerationLock&) = delete;
   GenerationLock& operator=(const GenerationLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
+
+/// Xapian's write lock on a database directory, held without opening the database: no writer
+/// (newsq-index, the server's ingest) can commit to it while this lives, so a reader of it sees
+/// one revision for as long as it needs (a copy or a compaction of a large index would otherwise
+/// be overtaken by the writer: DatabaseModifiedError). It is the lock Xapian 1.4 glass takes, an
+/// open-file-description record lock on byte 0 of DIRECTORY/flintlock, waited for in the
+/// kernel's queue so that it is granted the moment the holder releases it: the server's writer
+/// hands the lock over at least every --writer-idle-ms even under steady ingest.
+class WriteLockHold {
+ public:
+  /// Waits up to `wait` for the lock. Throws Error(index_unavailable) when it is still held
+  /// after that, Error(io_error) when the lock file cannot be opened.
+  WriteLockHold(const std::string& directory, std::chrono::milliseconds wait);
+  ~WriteLockHold();
+  WriteLockHold(const WriteLockHold&) = delete;
+  WriteLockHold& operator=(const WriteLockHold&) = delete;
 
  private:
   int fd_ = -1;
