@@ -104,7 +104,8 @@ class PageWriter {
         "<label for=\"q\" class=\"visually-hidden\">Search news</label>\n"
         "<input id=\"q\" name=\"q\" type=\"search\" value=\"" +
         html_escape(params_.q) +
-        "\" placeholder=\"Search news\" autocomplete=\"off\" spellcheck=\"false\">\n";
+        "\" placeholder=\"Search news\" autocomplete=\"off\" spellcheck=\"false\" "
+        "list=\"suggestions\">\n<datalist id=\"suggestions\"></datalist>\n";
     // Active filters and the sort order survive a new query; removing them is one click.
     auto hidden = [this](std::string_view name, const std::string& value) {
       out_ += "<input type=\"hidden\" name=\"" + std::string(name) + "\" value=\"" +

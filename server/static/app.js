@@ -347,6 +347,34 @@
     show(stateFrom(new URLSearchParams(link.search)), { push: true, focus: true });
   });
 
+  // Search-box suggestions: completions of the last word from /suggest, offered through the
+  // input's <datalist>. Optional: without them (or without JavaScript) the box still searches.
+  const suggestions = document.getElementById('suggestions');
+  let suggestTimer = 0;
+  let suggestTicket = 0;
+  form.elements.q.addEventListener('input', () => {
+    clearTimeout(suggestTimer);
+    const text = form.elements.q.value;
+    const ticket = ++suggestTicket;
+    if (!suggestions) return;
+    if (text.split(/\s/).pop().length < 2) {
+      suggestions.replaceChildren();
+      return;
+    }
+    suggestTimer = setTimeout(async () => {
+      try {
+        const response = await fetch('/suggest?' + new URLSearchParams({ q: text }),
+                                     { headers: { Accept: 'application/json' } });
+        if (!response.ok || ticket !== suggestTicket) return;
+        const body = await response.json();
+        if (ticket !== suggestTicket) return;
+        suggestions.replaceChildren(...body.suggestions.map((s) => el('option', { value: s.text })));
+      } catch (error) {
+        // Suggestions are a convenience: a failed one is simply not shown.
+      }
+    }, 120);
+  });
+
   window.addEventListener('popstate', () => {
     show(stateFrom(new URLSearchParams(window.location.search)), { push: false, focus: false });
   });

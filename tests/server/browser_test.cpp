@@ -253,6 +253,13 @@ TEST_CASE_METHOD(BrowserFixture, "the page in Chromium with JavaScript", "[brows
   CHECK(browser.evaluate(tab, "document.title") == "Tartous naval base \u2013 newsq search");
   CHECK(browser.evaluate(tab, "!!document.querySelector('.snippet mark')") == true);
 
+  // Typing offers completions of the last word from /suggest.
+  browser.evaluate(tab,
+                   "const q = document.getElementById('q'); q.value = 'naval ba';"
+                   "q.dispatchEvent(new Event('input', { bubbles: true })); true");
+  REQUIRE(browser.wait_for(tab, "[...document.querySelectorAll('#suggestions option')]"
+                                ".some(o => o.value === 'naval base')"));
+
   // Clicking a topic facet refines the search in place.
   REQUIRE(browser.wait_for(tab, "document.querySelector('.topic-facets a')"));
   browser.evaluate(tab,
