@@ -5,15 +5,15 @@
 #include "fingerprint.hpp"
 #include "newsq/errors.hpp"
 #include "newsq/schema.hpp"
+#include "ranking.hpp"
 
 namespace newsq {
 
 DocumentBuilder::DocumentBuilder(const Analyzer& analyzer, Xapian::WritableDatabase* spelling_db)
     : analyzer_(analyzer) {
-  // Unstemmed words with positions plus Z-prefixed stems: capitalised query words (names) match
-  // exactly, others by stem. STEM_ALL measured better on the Glasgow collections but changes which
-  // story ranks first for names with spelling variants; see bench/RESULTS.md, relevance section.
-  generator_.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+  // STEM_ALL measured better on the Glasgow collections but changes which story ranks first for
+  // names with spelling variants; see ranking.hpp and bench/RESULTS.md, relevance section.
+  generator_.set_stemming_strategy(ranking::kIndexStemming);
   Xapian::TermGenerator::flags flags = Xapian::TermGenerator::FLAG_CJK_NGRAM;
   if (spelling_db) {
     generator_.set_database(*spelling_db);

@@ -15,6 +15,7 @@
 #include "newsq/document.hpp"
 #include "newsq/errors.hpp"
 #include "newsq/schema.hpp"
+#include "ranking.hpp"
 #include "snippet.hpp"
 
 namespace newsq {
@@ -329,7 +330,7 @@ struct Searcher::Impl {
     Xapian::QueryParser qp;
     qp.set_database(db);
     qp.set_stemmer(stemmer);
-    qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);  // as the index: see document.cpp
+    qp.set_stemming_strategy(ranking::kQueryStemming);  // as the index
     qp.set_default_op(default_op);
     qp.set_max_expansion(kMaxWildcardExpansion, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
     qp.add_prefix("title", std::string(schema::kPrefixTitle));
@@ -386,6 +387,7 @@ struct Searcher::Impl {
     const Xapian::Query full =
         filter.empty() ? text : Xapian::Query(Xapian::Query::OP_FILTER, text, filter);
     Xapian::Enquire enquire(db);
+    enquire.set_weighting_scheme(ranking::weight());
     enquire.set_query(full);
     if (order == Order::date)
       enquire.set_sort_by_value_then_relevance(schema::kSlotPublished, true);
@@ -586,6 +588,7 @@ struct Searcher::Impl {
     Xapian::RSet relevant;
     relevant.add_document(story);
     Xapian::Enquire enquire(db);
+    enquire.set_weighting_scheme(ranking::weight());
     const FreeTextWords decider;
     const Xapian::ESet eset = enquire.get_eset(kRelatedTerms, relevant, &decider);
     SearchResult result;
@@ -648,6 +651,7 @@ struct Searcher::Impl {
     // words too ("naval ba" -> "naval base", not the more frequent "bank"). Recency: a story
     // of the last kSuggestRecentDays days counts five times.
     Xapian::Enquire enquire(db);
+    enquire.set_weighting_scheme(Xapian::BoolWeight());  // counting only
     const auto matches = [&](const Xapian::Query& query) -> std::uint64_t {
       enquire.set_query(query);
       return enquire.get_mset(0, 0, kSuggestCheck).get_matches_estimated();
