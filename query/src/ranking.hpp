@@ -9,10 +9,10 @@
 namespace newsq::ranking {
 
 /// BM25's parameters (Xapian's defaults: k1 1, k2 0, k3 1, b 0.5, min_normlen 0.5).
-inline constexpr double kBm25K1 = 1.0;
+inline constexpr double kBm25K1 = 2.0;
 inline constexpr double kBm25K2 = 0.0;
 inline constexpr double kBm25K3 = 1.0;
-inline constexpr double kBm25B = 0.5;
+inline constexpr double kBm25B = 0.75;
 inline constexpr double kBm25MinNormLen = 0.5;
 
 /// The weighting scheme of every search (Enquire::set_weighting_scheme).
