@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <thread>
 #include <utility>
 
 namespace newsq::server {
@@ -140,17 +141,26 @@ bool is_reader_failure(ErrorCode code) {
 
 template <typename Action>
 auto SearcherPool::with_searcher(Action&& action) {
+  // Retries, 10 ms apart, when an index that was open is missing or unavailable: the first
+  // rebuild of a plain directory renames it to P.gen-0 before the stub P exists, so for an
+  // instant (two renames and an fsync) there is no index at P.
+  constexpr int kSwitchRetries = 20;
   auto lease = acquire();
+  bool had_reader = false;
   for (int attempt = 0;; ++attempt) {
     try {
+      had_reader = had_reader || lease->searcher.has_value();
       return action(ready(*lease));
     } catch (const Error& error) {
-      if (!is_reader_failure(error.code()) || !lease->searcher) throw;
+      if (!is_reader_failure(error.code()) || !had_reader) throw;
       // The index was replaced, damaged or overtaken under an open reader: drop it, and give a
-      // fresh reader one more try before reporting the failure.
+      // fresh reader another try before reporting the failure.
       lease->searcher.reset();
       lease->checked = {};
-      if (attempt > 0 || error.code() != ErrorCode::index_unavailable) throw;
+      const bool switching =
+          error.code() == ErrorCode::index_unavailable || error.code() == ErrorCode::index_missing;
+      if (!switching || attempt >= kSwitchRetries) throw;
+      if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
     } catch (...) {
       // Unknown state after an unexpected exception: do not reuse this reader.
       lease->searcher.reset();

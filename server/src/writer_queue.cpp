@@ -4,6 +4,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <filesystem>
 #include <limits>
 #include <mutex>
 #include <optional>
@@ -161,7 +162,20 @@ struct WriterQueue::Impl {
     }
   }
 
-  void process(std::vector<Pending>& batch) {
+  /// Waits (at most a second) for the index path to exist again: opening a writer on a missing
+  /// path would create an empty index there in the middle of a switch.
+  bool wait_for_index() const {
+    for (int i = 0; i < 200; ++i) {
+      std::error_code error;
+      if (std::filesystem::exists(options.index_path, error)) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return false;
+  }
+
+  /// Applies and commits `batch`; when that fails, tries once more with a fresh writer (`retry`),
+  /// then each request alone, so that one bad request fails only itself.
+  void process(std::vector<Pending>& batch, bool retry = true) {
     if (!ensure_open(batch)) return;
     std::vector<std::vector<bool>> existed(batch.size());
     auto started = std::chrono::steady_clock::now();
@@ -193,12 +207,19 @@ struct WriterQueue::Impl {
                         : Error(ErrorCode::internal, failure.what());
       note(std::string("write failed: ") + error.what());
       report(false);
+      if (retry && wait_for_index()) {
+        // The first rebuild of a plain directory renames it (to P.gen-0) under the open writer,
+        // whose commit then fails: a fresh writer follows the stub, and the discarded
+        // transaction is applied again (changes replace by id).
+        process(batch, false);
+        return;
+      }
       if (batch.size() > 1) {
         // One request must not fail the others it happened to share a transaction with.
         for (auto& pending : batch) {
           std::vector<Pending> alone;
           alone.push_back(std::move(pending));
-          process(alone);
+          process(alone, false);
         }
         return;
       }

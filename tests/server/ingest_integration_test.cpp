@@ -378,3 +378,62 @@ TEST_CASE("a generation switch by renaming a stub under search load has zero err
   CHECK(failures == 0);
   CHECK(requests > 10);
 }
+
+TEST_CASE("the first rebuild of a plain directory under search and ingest load fails no request",
+          "[ingest_integration]") {
+  IngestServer s;
+  std::string corpus;
+  for (int i = 0; i < 300; ++i)
+    corpus +=
+        article("r-" + std::to_string(i), "Rebuilt harbourword story " + std::to_string(i)) + "\n";
+  REQUIRE(s.post(article("first", "First harbourword story")).result_int() == 200);
+  auto corpus_file = s.dir / "corpus.jsonl";
+  write_file(corpus_file, corpus);
+
+  std::atomic<bool> running{true};
+  std::atomic<int> search_failures{0}, searches{0}, ingest_failures{0}, ingested{0};
+  std::vector<std::jthread> clients;
+  for (int t = 0; t < 2; ++t)
+    clients.emplace_back([&] {
+      while (running) {
+        try {
+          if (newsq::http_get(s.server.url(), "/search?q=harbourword").status != 200)
+            ++search_failures;
+        } catch (const std::exception&) {
+          ++search_failures;
+        }
+        ++searches;
+      }
+    });
+  clients.emplace_back([&] {
+    for (int i = 0; running; ++i) {
+      auto id = "during-" + std::to_string(i);
+      try {
+        if (s.post(article(id, "During the rebuild")).result_int() == 200)
+          ++ingested;
+        else
+          ++ingest_failures;
+      } catch (const std::exception&) {
+        ++ingest_failures;
+      }
+    }
+  });
+  std::this_thread::sleep_for(200ms);
+  auto rebuild = run_command(shell_quote(built_binary("indexer/newsq-index").string()) +
+                             " --index " + shell_quote(s.index.string()) + " rebuild --from " +
+                             shell_quote(corpus_file.string()) + " 2>&1");
+  std::this_thread::sleep_for(300ms);
+  running = false;
+  clients.clear();
+  INFO(rebuild.out << rebuild.err << s.server.log());
+  REQUIRE(rebuild.exit_code == 0);
+  CHECK(std::filesystem::is_regular_file(s.index));  // now a stub: the switch happened
+  CHECK(searches > 10);
+  CHECK(ingested > 0);
+  CHECK(search_failures == 0);
+  CHECK(ingest_failures == 0);
+  // After the switch the server reads and writes the rebuilt generation.
+  REQUIRE(s.post(article("after", "After the rebuild harbourword")).result_int() == 200);
+  CHECK(newsq::http_get(s.server.url(), "/articles/after").status == 200);
+  CHECK(newsq::http_get(s.server.url(), "/articles/r-7").status == 200);
+}
