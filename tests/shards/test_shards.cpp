@@ -302,9 +302,14 @@ TEST_CASE("remote shards served by xapian-tcpsrv answer as one index") {
   CHECK(remote.get("gen-7"));
 }
 
-// KNOWN BUG (open): over remote shards the facet counts and wildcard expansions differ from one
-// index; kept visible, not hidden, until understood.
-TEST_CASE("remote shards give the facet counts and wildcard hits of one index", "[!mayfail]") {
+// What remote shards give and do not give, as docs/sharding.md says: the same hits in the same
+// order; the same facet counts when counting is exact, near-duplicates are not folded and the
+// order is relevance. Not (Xapian 1.4's remote backend, measured here): wildcards expand on each
+// shard server over its own terms; sampled facet counts (no exact=true) sample at least 1000
+// matches per shard server rather than in all; exact counts with collapsing count what each
+// server folded; with sort=date the merged match-spy counts can be a few higher. The test
+// pins both sides down so a Xapian upgrade that changes either shows.
+TEST_CASE("remote shards give the hits of one index and its exact facet counts") {
   Corpus& c = corpus();
   const auto shards = local_shards(c.by_hash);
   REQUIRE(shards.size() == 3);
@@ -316,7 +321,35 @@ TEST_CASE("remote shards give the facet counts and wildcard hits of one index", 
                             "\nremote 127.0.0.1:" + std::to_string(second.port()) + "\n");
   Searcher plain(c.plain);
   Searcher remote(map);
-  check_same_answers(plain, remote, {false, true, true});
+  Compare hits_only;
+  hits_only.spelling = false;
+  hits_only.facets = false;
+  hits_only.wildcards = false;
+  check_same_answers(plain, remote, hits_only);
+
+  std::size_t compared = 0;
+  for (auto request : query_mix()) {
+    if (request.sort != SortOrder::relevance || request.query.find('*') != std::string::npos ||
+        request.query == "budgte")  // spelling data is not served by the remote backend
+      continue;
+    request.exact = true;
+    request.collapse = false;
+    INFO("query: " << request.query);
+    const SearchResult want = plain.search(request);
+    const SearchResult got = remote.search(request);
+    CHECK(got.total == want.total);
+    CHECK(facets_text(got.topic_facets) == facets_text(want.topic_facets));
+    CHECK(facets_text(got.date_facets) == facets_text(want.date_facets));
+    ++compared;
+  }
+  CHECK(compared >= 8);
+
+  // The documented difference: a wildcard expands over each shard server's own terms.
+  SearchRequest wildcard;
+  wildcard.query = "talk*";
+  wildcard.limit = kMaxLimit;
+  CHECK(canonical(remote.search(wildcard), wildcard.sort) !=
+        canonical(plain.search(wildcard), wildcard.sort));
 }
 
 TEST_CASE("a shard server killed mid-session gives index_unavailable then recovers") {
