@@ -34,6 +34,16 @@ if [ "$quick" -eq 0 ]; then
   echo "== bench/compare --quick (report only)" >&2
   scripts/deps.sh --bench || echo "warning: benchmark peers could not be installed" >&2
   bench/compare --quick --build-dir build/release || echo "warning: bench/compare --quick failed" >&2
+  # The load test with faults, shortened (about 40 s): its p99 and memory figures are a report,
+  # but a 5xx answer or a crashed server fails the run.
+  echo "== bench/load/run --quick (fails on 5xx, a failed request or a crash; timings are a report)" >&2
+  status=0
+  bench/load/run --quick --build-dir build/release || status=$?
+  if [ "$status" -eq 77 ]; then
+    echo "warning: bench/load/run skipped (wrk is missing)" >&2
+  elif [ "$status" -ne 0 ]; then
+    exit "$status"
+  fi
 fi
 
 if [ "$quick" -eq 0 ]; then
