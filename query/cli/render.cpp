@@ -51,6 +51,9 @@ void render(std::ostream& out, const SearchResult& result, const RenderOptions& 
       << (result.total == 1 ? " result" : " results");
   if (!result.hits.empty())
     out << ", showing " << options.offset + 1 << "-" << options.offset + result.hits.size();
+  if (result.shards_missing > 0)
+    out << " (partial: " << result.shards_missing
+        << (result.shards_missing == 1 ? " shard" : " shards") << " did not answer)";
   out << "\n";
   if (result.suggestion) out << "Did you mean: " << style(kBold) << *result.suggestion << style(kReset) << "\n";
   std::size_t rank = options.offset;

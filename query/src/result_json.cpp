@@ -31,7 +31,7 @@ nlohmann::json to_json(const SearchResult& result) {
     for (const auto& f : result.date_facets)
       facets["date"].push_back({{"bucket", f.value}, {"count", f.count}});
   }
-  return {
+  nlohmann::json json = {
       {"query", result.query},
       {"total", {{"value", result.total}, {"exact", result.total_exact}}},
       {"hits", std::move(hits)},
@@ -39,6 +39,11 @@ nlohmann::json to_json(const SearchResult& result) {
       {"suggestion", result.suggestion ? nlohmann::json(*result.suggestion) : nullptr},
       {"corrected", result.corrected},
   };
+  if (result.shards_missing > 0) {
+    json["partial"] = true;
+    json["shards_missing"] = result.shards_missing;
+  }
+  return json;
 }
 
 nlohmann::json to_json(std::string_view query, const std::vector<Suggestion>& suggestions) {
@@ -84,6 +89,7 @@ SearchResult search_result_from_json(const nlohmann::json& json) {
     if (json.contains("suggestion") && json["suggestion"].is_string())
       result.suggestion = json["suggestion"].get<std::string>();
     result.corrected = json.value("corrected", false);
+    result.shards_missing = json.value("shards_missing", std::size_t{0});
     return result;
   } catch (const nlohmann::json::exception& error) {
     throw Error(ErrorCode::bad_parameter,

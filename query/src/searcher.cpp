@@ -3,6 +3,7 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -112,26 +113,43 @@ struct Shard {
   Xapian::Database db;
 };
 
-struct RemoteTimeouts {
+/// How long a partial answer lasts before the missing shards are tried again.
+constexpr unsigned kDefaultShardRetryMs = 10000;
+
+struct ShardConfig {
   unsigned timeout_ms = kDefaultRemoteTimeoutMs;
   unsigned connect_timeout_ms = kDefaultConnectTimeoutMs;
+  /// "on_shard_down": "partial" answers from the shards that respond, flagged as partial;
+  /// "fail" (the default) refuses the search with index_unavailable (HTTP 503).
+  bool partial = false;
+  unsigned retry_ms = kDefaultShardRetryMs;  ///< "shard_retry_ms"
 };
 
-// "MAP.shards.json" beside a shard map may set "remote_timeout_ms" and "connect_timeout_ms".
-// They live there, not in the map, because Xapian 1.4's stub syntax has no timeout field
-// ("remote HOST:PORT" always uses the 10 s defaults), and newsq-index shard keeps the sharding
-// scheme in the same file.
-RemoteTimeouts remote_timeouts(const fs::path& map) {
-  RemoteTimeouts timeouts;
+// "MAP.shards.json" beside a shard map may set "remote_timeout_ms", "connect_timeout_ms",
+// "on_shard_down" and "shard_retry_ms". They live there, not in the map, because Xapian 1.4's
+// stub syntax has no such fields ("remote HOST:PORT" always uses the 10 s defaults), and
+// newsq-index shard keeps the sharding scheme in the same file.
+ShardConfig shard_config(const fs::path& map) {
+  ShardConfig settings;
   std::ifstream in(map.string() + ".shards.json");
-  if (!in) return timeouts;
+  if (!in) return settings;
   const nlohmann::json config = nlohmann::json::parse(in, nullptr, false);
-  if (!config.is_object()) return timeouts;
-  if (config.contains("remote_timeout_ms") && config["remote_timeout_ms"].is_number_unsigned())
-    timeouts.timeout_ms = config["remote_timeout_ms"].get<unsigned>();
-  if (config.contains("connect_timeout_ms") && config["connect_timeout_ms"].is_number_unsigned())
-    timeouts.connect_timeout_ms = config["connect_timeout_ms"].get<unsigned>();
-  return timeouts;
+  if (!config.is_object()) return settings;
+  const auto number = [&](const char* key, unsigned& out) {
+    if (config.contains(key) && config[key].is_number_unsigned()) out = config[key].get<unsigned>();
+  };
+  number("remote_timeout_ms", settings.timeout_ms);
+  number("connect_timeout_ms", settings.connect_timeout_ms);
+  number("shard_retry_ms", settings.retry_ms);
+  if (config.contains("on_shard_down")) {
+    const auto& policy = config["on_shard_down"];
+    if (policy != "partial" && policy != "fail")
+      throw Error(ErrorCode::index_unavailable,
+                  "'" + map.string() + ".shards.json': on_shard_down must be \"fail\" or "
+                  "\"partial\", not " + policy.dump());
+    settings.partial = policy == "partial";
+  }
+  return settings;
 }
 
 std::string read_whole_file(const fs::path& path) {
@@ -139,47 +157,63 @@ std::string read_whole_file(const fs::path& path) {
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
+// One line of a stub file, opened.
+Shard open_shard(const fs::path& stub, const std::string& line, const ShardConfig& timeouts) {
+  const std::size_t space = line.find(' ');
+  const std::string type = line.substr(0, space);
+  const std::string rest = space == std::string::npos ? "" : line.substr(space + 1);
+  Shard shard;
+  shard.line = line;
+  if ((type == "auto" || type == "glass") && !rest.empty()) {
+    const fs::path target = rest;
+    shard.db =
+        Xapian::Database((target.is_absolute() ? target : stub.parent_path() / target).string());
+  } else if (type == "remote" && !rest.empty() && rest[0] == ':') {
+    const std::size_t args = rest.find(' ');
+    shard.remote = true;
+    shard.db = Xapian::Remote::open(rest.substr(1, args == std::string::npos ? args : args - 1),
+                                    args == std::string::npos ? "" : rest.substr(args + 1),
+                                    timeouts.timeout_ms);
+  } else if (type == "remote" && rest.rfind(':') != std::string::npos && rest[0] != '[') {
+    const std::size_t colon = rest.rfind(':');
+    shard.remote = true;
+    shard.db = Xapian::Remote::open(rest.substr(0, colon),
+                                    static_cast<unsigned>(std::stoul(rest.substr(colon + 1))),
+                                    timeouts.timeout_ms, timeouts.connect_timeout_ms);
+  } else {
+    throw Error(
+        ErrorCode::index_unavailable,
+        "cannot open the index at '" + stub.string() + "': unsupported shard map line '" + line +
+            "' (newsq reads auto PATH, glass PATH, remote HOST:PORT, remote :PROGRAM ARGS)");
+  }
+  return shard;
+}
+
 // Opens every database a Xapian stub file names, following Xapian 1.4's stub syntax
 // (backends/dbfactory.cc): "auto|glass PATH" (relative to the stub's directory), "remote
 // HOST:PORT" (TCP, xapian-tcpsrv) and "remote :PROGRAM ARGS"; blank lines and '#' comments are
 // skipped. newsq parses it itself only to give remote shards our timeouts (the stub syntax has
-// none) and to keep one handle per shard; what it opens is what Xapian would.
-std::vector<Shard> open_stub(const fs::path& stub, const std::string& text) {
-  const RemoteTimeouts timeouts = remote_timeouts(stub);
+// none) and to keep one handle per shard; what it opens is what Xapian would. With `missing`, a
+// remote shard that cannot be reached is left out and its line recorded there.
+std::vector<Shard> open_stub(const fs::path& stub, const std::string& text,
+                             const ShardConfig& timeouts, std::vector<std::string>* missing) {
   std::vector<Shard> shards;
   std::istringstream lines(text);
   std::string line;
   while (std::getline(lines, line)) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty() || line[0] == '#') continue;
-    const std::size_t space = line.find(' ');
-    const std::string type = line.substr(0, space);
-    const std::string rest = space == std::string::npos ? "" : line.substr(space + 1);
-    Shard shard;
-    shard.line = line;
-    if ((type == "auto" || type == "glass") && !rest.empty()) {
-      const fs::path target = rest;
-      shard.db =
-          Xapian::Database((target.is_absolute() ? target : stub.parent_path() / target).string());
-    } else if (type == "remote" && !rest.empty() && rest[0] == ':') {
-      const std::size_t args = rest.find(' ');
-      shard.remote = true;
-      shard.db = Xapian::Remote::open(rest.substr(1, args == std::string::npos ? args : args - 1),
-                                      args == std::string::npos ? "" : rest.substr(args + 1),
-                                      timeouts.timeout_ms);
-    } else if (type == "remote" && rest.rfind(':') != std::string::npos && rest[0] != '[') {
-      const std::size_t colon = rest.rfind(':');
-      shard.remote = true;
-      shard.db = Xapian::Remote::open(rest.substr(0, colon),
-                                      static_cast<unsigned>(std::stoul(rest.substr(colon + 1))),
-                                      timeouts.timeout_ms, timeouts.connect_timeout_ms);
-    } else {
-      throw Error(
-          ErrorCode::index_unavailable,
-          "cannot open the index at '" + stub.string() + "': unsupported shard map line '" + line +
-              "' (newsq reads auto PATH, glass PATH, remote HOST:PORT, remote :PROGRAM ARGS)");
+    try {
+      Shard shard = open_shard(stub, line, timeouts);
+      // The schema check reads metadata: a shard that dies there is as unreachable as one that
+      // refused the connection.
+      if (missing && shard.remote)
+        (void)shard.db.get_metadata(std::string(schema::kMetaSchemaVersion));
+      shards.push_back(std::move(shard));
+    } catch (const Xapian::NetworkError&) {
+      if (!missing || line.rfind("remote ", 0) != 0) throw;
+      missing->push_back(line);
     }
-    shards.push_back(std::move(shard));
   }
   return shards;
 }
@@ -222,8 +256,14 @@ struct Searcher::Impl {
   /// databases it was opened on.
   std::string stub_text;
   /// A remote shard failed mid-session: the connection is unusable, so the next call opens
-  /// everything again (and fails with index_unavailable while the shard stays down).
+  /// everything again (and fails with index_unavailable while the shard stays down, unless the
+  /// map allows partial answers).
   bool broken = false;
+  /// The shard map's settings (remote timeouts, what to do when a shard is down).
+  ShardConfig config;
+  /// Shards left out of a partial answer (on_shard_down = partial), and when to try them again.
+  std::vector<std::string> missing;
+  std::chrono::steady_clock::time_point retry_at{};
 
   explicit Impl(std::string index_path) : path(std::move(index_path)) { open(); }
 
@@ -237,7 +277,18 @@ struct Searcher::Impl {
     try {
       if (fs::is_regular_file(path)) {
         text = read_whole_file(path);
-        opened = open_stub(path, text);
+        config = shard_config(path);
+        missing.clear();
+        try {
+          opened = open_stub(path, text, config, nullptr);
+        } catch (const Xapian::NetworkError&) {
+          if (!config.partial) throw;
+          opened = open_stub(path, text, config, &missing);
+          retry_at = std::chrono::steady_clock::now() + std::chrono::milliseconds(config.retry_ms);
+          if (opened.empty())
+            throw Error(ErrorCode::index_unavailable,
+                        "no shard of '" + path + "' is reachable");
+        }
         if (opened.empty())
           throw Error(ErrorCode::index_missing, "the shard map '" + path + "' names no database");
       } else {
@@ -284,17 +335,19 @@ struct Searcher::Impl {
   }
 
   /// A remote shard timed out or went away: the error to report (index_unavailable, HTTP 503).
-  /// The whole answer is refused rather than given from the other shards, because a silently
-  /// partial answer would rank and count as if the missing shard's stories did not exist.
+  /// Unless the map says on_shard_down = partial, the whole answer is refused rather than given
+  /// from the other shards, because a partial answer ranks and counts as if the missing shard's
+  /// stories did not exist; when it is allowed, the answer says it is partial.
   Error shard_down(const Xapian::NetworkError& error) {
     broken = true;
     return Error(ErrorCode::index_unavailable,
                  "a shard of '" + path + "' is unreachable: " + error.get_description());
   }
 
-  /// Reopens everything after a remote failure, before the next call uses the database.
+  /// Reopens everything after a remote failure, before the next call uses the database; after
+  /// a partial open, tries the missing shards again once their retry time has come.
   void recover() {
-    if (broken) open();
+    if (broken || (!missing.empty() && std::chrono::steady_clock::now() >= retry_at)) open();
   }
 
   /// Runs one read of the index, `what` naming it in messages: retried on a newer revision when
@@ -316,7 +369,9 @@ struct Searcher::Impl {
       } catch (const Xapian::WildcardError& error) {
         throw Error(ErrorCode::bad_query, "wildcard too broad: " + error.get_msg());
       } catch (const Xapian::NetworkError& error) {
-        throw shard_down(error);
+        // With partial answers allowed, the next attempt reopens without the dead shard.
+        if (!config.partial || attempt >= 3) throw shard_down(error);
+        broken = true;
       } catch (const Xapian::DatabaseError& error) {
         throw Error(ErrorCode::index_unavailable,
                     "cannot read the index: " + error.get_description());
@@ -768,7 +823,9 @@ SearchResult Searcher::search(const SearchRequest& request) {
   if (!(request.recency.half_life_days > 0 && std::isfinite(request.recency.half_life_days)))
     throw Error(ErrorCode::bad_parameter, "the recency half-life must be a positive number of days");
 
-  return impl_->guarded("search", [&] { return impl_->run(request); });
+  SearchResult result = impl_->guarded("search", [&] { return impl_->run(request); });
+  result.shards_missing = impl_->missing.size();
+  return result;
 }
 
 std::optional<Article> Searcher::get(const std::string& id) {
@@ -784,7 +841,10 @@ std::optional<Article> Searcher::get(const std::string& id) {
 
 SearchResult Searcher::related(const RelatedRequest& request) {
   check_at_most("limit", request.limit, kMaxLimit);
-  return impl_->guarded("related search", [&] { return impl_->related(request); });
+  SearchResult result =
+      impl_->guarded("related search", [&] { return impl_->related(request); });
+  result.shards_missing = impl_->missing.size();
+  return result;
 }
 
 std::vector<Suggestion> Searcher::suggest(std::string_view prefix, std::size_t limit) {
@@ -828,7 +888,10 @@ bool Searcher::refresh() {
     }
     return impl_->db.reopen();
   } catch (const Xapian::NetworkError& error) {
-    throw impl_->shard_down(error);
+    if (!impl_->config.partial) throw impl_->shard_down(error);
+    impl_->broken = true;  // reopen without the shard that went away
+    impl_->open();
+    return true;
   } catch (const Xapian::Error& error) {
     throw Error(ErrorCode::index_unavailable,
                 "cannot reopen the index: " + error.get_description());

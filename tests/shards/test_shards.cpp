@@ -3,6 +3,8 @@
 // kept by xapian-replicate catching up with its master.
 #include <catch2/catch.hpp>
 
+#include <thread>
+
 #include <cmath>
 #include <cstdlib>
 #include <random>
@@ -394,6 +396,60 @@ TEST_CASE("a shard server killed mid-session gives index_unavailable then recove
       std::vector<std::string>{dir_of(shards[1]), dir_of(shards[2])}, second_port);
   const auto recovered = searcher.search(request);
   CHECK(recovered.total == healthy.total);
+}
+
+TEST_CASE("with on_shard_down partial a dead shard gives a flagged partial answer") {
+  Corpus& c = corpus();
+  const auto shards = local_shards(c.by_hash);
+  const auto dir_of = [&](const std::string& name) { return c.by_hash + ".shard-" + name; };
+  test::TcpServer first({dir_of(shards[0])});
+  auto second = std::make_unique<test::TcpServer>(
+      std::vector<std::string>{dir_of(shards[1]), dir_of(shards[2])});
+  const unsigned second_port = second->port();
+  const std::string map = (c.dir / "partial.map").string();
+  test::write_file(map, "remote 127.0.0.1:" + std::to_string(first.port()) +
+                            "\nremote 127.0.0.1:" + std::to_string(second_port) + "\n");
+  test::write_file(map + ".shards.json",
+                   R"({"remote_timeout_ms": 2000, "connect_timeout_ms": 1000,)"
+                   R"( "on_shard_down": "partial", "shard_retry_ms": 200})");
+  Searcher searcher(map);
+  SearchRequest request;
+  request.query = "port strike";
+  request.exact = true;
+  request.collapse = false;
+  const auto healthy = searcher.search(request);
+  REQUIRE(healthy.total > 0);
+  CHECK(healthy.shards_missing == 0);
+  CHECK_FALSE(to_json(healthy).contains("partial"));
+
+  second->kill();
+  const auto partial = searcher.search(request);
+  CHECK(partial.shards_missing == 1);
+  CHECK(partial.total > 0);
+  CHECK(partial.total < healthy.total);  // only the first server's shard
+  CHECK(to_json(partial)["partial"] == true);
+  CHECK(to_json(partial)["shards_missing"] == 1);
+  // A reader opened while the shard is down starts partial too.
+  Searcher fresh(map);
+  CHECK(fresh.search(request).shards_missing == 1);
+
+  // The shard comes back: after the retry interval the answer is whole again.
+  second = std::make_unique<test::TcpServer>(
+      std::vector<std::string>{dir_of(shards[1]), dir_of(shards[2])}, second_port);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const auto whole = searcher.search(request);
+  CHECK(whole.shards_missing == 0);
+  CHECK(whole.total == healthy.total);
+
+  // A policy newsq does not know is refused, not guessed.
+  test::write_file(map + ".shards.json", R"({"on_shard_down": "sometimes"})");
+  try {
+    Searcher refused(map);
+    FAIL("opened with an unknown on_shard_down");
+  } catch (const Error& error) {
+    CHECK(error.code() == ErrorCode::index_unavailable);
+    CHECK(std::string(error.what()).find("on_shard_down") != std::string::npos);
+  }
 }
 
 TEST_CASE("a replica kept by xapian-replicate catches up after the master commits") {

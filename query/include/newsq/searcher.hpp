@@ -103,6 +103,10 @@ struct SearchResult {
   /// The query as typed matched nothing, so the hits are those of `suggestion` ("showing
   /// results for"); the JSON field "corrected" says so.
   bool corrected = false;
+  /// Shards of a sharded index that did not answer, when its map allows partial answers
+  /// (docs/sharding.md): the hits, total and facets are those of the other shards only.
+  /// JSON: "partial": true and "shards_missing": N.
+  std::size_t shards_missing = 0;
 };
 
 /// Stories related to one story, found by Xapian's relevance feedback (see Searcher::related).
