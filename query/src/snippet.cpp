@@ -4,6 +4,7 @@
 #include <unicode/utf8.h>
 
 #include <algorithm>
+#include <unordered_map>
 #include <vector>
 
 namespace newsq {
@@ -104,11 +105,18 @@ std::string make_snippet(std::string_view text, const QueryWords& words, const A
   if (tokens.empty()) return html_escape(text.substr(0, std::min(text.size(), max_bytes)));
 
   // Match each token through the same folding and stemming as the index.
+  // Folding and stemming cost most of a snippet, and a story repeats its words: each distinct
+  // spelling is matched once.
   std::vector<std::string> distinct;
   if (!words.empty()) {
+    std::unordered_map<std::string_view, int> seen;
     for (auto& token : tokens) {
-      const std::string key =
-          analyzer.fold_value(text.substr(token.begin, token.end - token.begin));
+      const std::string_view spelling = text.substr(token.begin, token.end - token.begin);
+      if (const auto known = seen.find(spelling); known != seen.end()) {
+        token.word = known->second;
+        continue;
+      }
+      const std::string key = analyzer.fold_value(spelling);
       // Index terms are stems (STEM_ALL, unprefixed) or, from older indexes, Z-prefixed stems:
       // a token matches when it or its stem is one of them.
       std::string matched;
@@ -118,10 +126,12 @@ std::string make_snippet(std::string_view text, const QueryWords& words, const A
         std::string stem = stemmer(key);
         if (words.exact.count(stem) || words.stems.count(stem)) matched = stem;
       }
-      if (matched.empty()) continue;
-      auto found = std::find(distinct.begin(), distinct.end(), matched);
-      token.word = static_cast<int>(found - distinct.begin());
-      if (found == distinct.end()) distinct.push_back(matched);
+      if (!matched.empty()) {
+        auto found = std::find(distinct.begin(), distinct.end(), matched);
+        token.word = static_cast<int>(found - distinct.begin());
+        if (found == distinct.end()) distinct.push_back(matched);
+      }
+      seen.emplace(spelling, token.word);
     }
   }
 
