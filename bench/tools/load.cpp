@@ -103,9 +103,10 @@ std::string utc_iso8601(std::int64_t seconds) {
 }
 
 /// The GET /search target for a bench query: the same request newsq-bench-newsq makes through
-/// the library (default limit 10, snippets on: what a results page shows).
+/// the library (limit 10, snippets on: what a results page shows).
 std::string search_target(const newsq::bench::BenchQuery& query) {
-  std::string target = "/search?q=" + form_encode(query.text);
+  // sort=text: text relevance, the ranking job the peers do (the default adds recency).
+  std::string target = "/search?q=" + form_encode(query.text) + "&sort=text";
   if (query.topic) target += "&topic=" + form_encode(*query.topic);
   if (query.from) target += "&from=" + form_encode(utc_iso8601(*query.from));
   if (query.to) target += "&to=" + form_encode(utc_iso8601(*query.to));
