@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   auto& server = config.server;
   long long read_ms = server.read_timeout.count(), write_ms = server.write_timeout.count(),
             shutdown_ms = server.shutdown_timeout.count(),
+            trim_ms = server.memory_trim_interval.count(),
             refresh_ms = config.refresh_interval.count(),
             commit_delay_ms = config.commit_delay.count(), lock_wait_ms = config.lock_wait.count(),
             writer_idle_ms = config.writer_idle.count();
@@ -110,6 +111,11 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"text", "json"}));
   app.add_option("--write-timeout-ms", write_ms, "Time allowed to send one response")
       ->check(CLI::PositiveNumber);
+  app.add_option("--memory-trim-ms", trim_ms,
+                 "How often memory freed by closed connections is returned to the system (0 = "
+                 "never)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   app.add_option("--shutdown-timeout-ms", shutdown_ms,
                  "On SIGTERM/SIGINT, how long in-flight requests may take to finish")
       ->check(CLI::NonNegativeNumber);
@@ -150,6 +156,7 @@ int main(int argc, char** argv) {
     server.read_timeout = std::chrono::milliseconds(read_ms);
     server.write_timeout = std::chrono::milliseconds(write_ms);
     server.shutdown_timeout = std::chrono::milliseconds(shutdown_ms);
+    server.memory_trim_interval = std::chrono::milliseconds(trim_ms);
     config.refresh_interval = std::chrono::milliseconds(refresh_ms);
     config.commit_delay = std::chrono::milliseconds(commit_delay_ms);
     config.lock_wait = std::chrono::milliseconds(lock_wait_ms);

@@ -1,5 +1,7 @@
 #include "newsq/server/server.hpp"
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <atomic>
 #include <mutex>
@@ -349,7 +351,8 @@ struct Server::Impl {
         acceptor(net::make_strand(io)),
         signals(io, SIGINT, SIGTERM),
         shutdown_timer(io),
-        retry_timer(acceptor.get_executor()) {}
+        retry_timer(acceptor.get_executor()),
+        trim_timer(net::make_strand(io)) {}
 
   std::shared_ptr<SessionContext> context;
   net::io_context io;
@@ -357,6 +360,7 @@ struct Server::Impl {
   net::signal_set signals;
   net::steady_timer shutdown_timer;
   net::steady_timer retry_timer;
+  net::steady_timer trim_timer;
   Clock::time_point shutdown_deadline;
   bool listening = false;
 
@@ -387,6 +391,17 @@ struct Server::Impl {
                           });
   }
 
+  /// Hands freed heap memory back to the system now and then (ServerConfig::memory_trim_interval).
+  void trim_memory_periodically() {
+    if (config().memory_trim_interval.count() <= 0 || context->stopping) return;
+    trim_timer.expires_after(config().memory_trim_interval);
+    trim_timer.async_wait([this](beast::error_code error) {
+      if (error || context->stopping) return;
+      ::malloc_trim(0);
+      trim_memory_periodically();
+    });
+  }
+
   void wait_for_signal() {
     signals.async_wait([this](beast::error_code error, int) {
       if (error) return;
@@ -409,6 +424,7 @@ struct Server::Impl {
       acceptor.close(ignored);
       retry_timer.cancel();
     });
+    net::dispatch(trim_timer.get_executor(), [this] { trim_timer.cancel(); });
     std::vector<std::shared_ptr<Session>> open;
     {
       std::lock_guard lock(context->mutex);
@@ -470,6 +486,7 @@ void Server::run() {
   if (!impl_->listening) listen();
   impl_->accept();
   impl_->wait_for_signal();
+  impl_->trim_memory_periodically();
   unsigned threads = impl_->config().threads;
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   auto work = [this] {

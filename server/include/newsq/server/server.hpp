@@ -39,6 +39,10 @@ struct ServerConfig {
   std::size_t max_chunk_extension = 256;
   std::chrono::milliseconds write_timeout{15'000};    ///< per response
   std::chrono::milliseconds shutdown_timeout{5'000};  ///< bound on finishing in-flight requests
+  /// How often memory freed by closed connections is handed back to the system (glibc keeps it
+  /// in per-thread arenas otherwise, so a burst of connections would raise RSS for good);
+  /// 0 = never.
+  std::chrono::milliseconds memory_trim_interval{5'000};
   /// Counts requests by route and status, rejections and open connections; none by default.
   /// Must outlive the server.
   Metrics* metrics = nullptr;
