@@ -55,19 +55,24 @@ std::vector<Article> corpus() {
   };
 }
 
-struct Fixture {
+/// An index of `articles`, built with DocumentBuilder in a temporary directory.
+struct NewsFixture {
   test::TempDir dir;
   std::string path = (dir / "index").string();
-  Fixture() {
+  explicit NewsFixture(const std::vector<Article>& articles) {
     Xapian::WritableDatabase db(path, Xapian::DB_CREATE_OR_OPEN);
     db.set_metadata(std::string(schema::kMetaSchemaVersion),
                     std::to_string(schema::kSchemaVersion));
     Analyzer analyzer;
     DocumentBuilder builder(analyzer, &db);
-    for (const auto& article : corpus())
+    for (const auto& article : articles)
       db.replace_document(schema::id_term(article.id), builder.build(article));
     db.commit();
   }
+};
+
+struct Fixture : NewsFixture {
+  Fixture() : NewsFixture(corpus()) {}
 };
 
 std::vector<std::string> ids(const SearchResult& result) {
@@ -367,31 +372,20 @@ TEST_CASE("search results have the documented JSON shape", "[searcher]") {
 namespace {
 
 // The same story three times, a year apart, plus an old story that matches the words far better.
-struct RecencyFixture {
-  test::TempDir dir;
-  std::string path = (dir / "index").string();
-  RecencyFixture() {
-    Xapian::WritableDatabase db(path, Xapian::DB_CREATE_OR_OPEN);
-    db.set_metadata(std::string(schema::kMetaSchemaVersion),
-                    std::to_string(schema::kSchemaVersion));
-    Analyzer analyzer;
-    DocumentBuilder builder(analyzer, &db);
-    const std::vector<Article> articles = {
-        make("strike-2023", "Dockers vote on a port strike", "Unions meet ministers in Valencia.",
-             "2023-03-01T10:00:00Z", {"Labour"}),
-        make("strike-2025", "Dockers vote on a port strike", "Unions meet ministers in Bilbao.",
-             "2025-03-01T10:00:00Z", {"Labour"}),
-        make("strike-2024", "Dockers vote on a port strike", "Unions meet ministers in Vigo.",
-             "2024-03-01T10:00:00Z", {"Labour"}),
-        make("strike-history", "Port strike: a history of the port strike",
-             "The port strike of 1951 was the longest port strike: the port strike closed every "
-             "port.",
-             "1990-05-01T10:00:00Z", {"History"}),
-    };
-    for (const auto& article : articles)
-      db.replace_document(schema::id_term(article.id), builder.build(article));
-    db.commit();
-  }
+struct RecencyFixture : NewsFixture {
+  RecencyFixture()
+      : NewsFixture({
+            make("strike-2023", "Dockers vote on a port strike",
+                 "Unions meet ministers in Valencia.", "2023-03-01T10:00:00Z", {"Labour"}),
+            make("strike-2025", "Dockers vote on a port strike", "Unions meet ministers in Bilbao.",
+                 "2025-03-01T10:00:00Z", {"Labour"}),
+            make("strike-2024", "Dockers vote on a port strike", "Unions meet ministers in Vigo.",
+                 "2024-03-01T10:00:00Z", {"Labour"}),
+            make("strike-history", "Port strike: a history of the port strike",
+                 "The port strike of 1951 was the longest port strike: the port strike closed "
+                 "every port.",
+                 "1990-05-01T10:00:00Z", {"History"}),
+        }) {}
 };
 
 }  // namespace
@@ -502,20 +496,6 @@ TEST_CASE("refuses recency settings out of range", "[searcher]") {
 
 namespace {
 
-struct NewsFixture {
-  test::TempDir dir;
-  std::string path = (dir / "index").string();
-  explicit NewsFixture(const std::vector<Article>& articles) {
-    Xapian::WritableDatabase db(path, Xapian::DB_CREATE_OR_OPEN);
-    db.set_metadata(std::string(schema::kMetaSchemaVersion),
-                    std::to_string(schema::kSchemaVersion));
-    Analyzer analyzer;
-    DocumentBuilder builder(analyzer, &db);
-    for (const auto& article : articles)
-      db.replace_document(schema::id_term(article.id), builder.build(article));
-    db.commit();
-  }
-};
 
 const char* const kCocoaLead =
     "Showers continued throughout the week in the Bahia cocoa zone, alleviating the drought "

@@ -204,6 +204,31 @@ void check_same_answers(Searcher& expected, Searcher& actual, Compare compare = 
   }
 }
 
+/// The hash shards of the corpus behind two xapian-tcpsrv processes (the first shard on one,
+/// the other two on a second that a test may kill and restart on the same port) and a shard
+/// map `name` naming both, with `settings` as its MAP.shards.json.
+struct TwoShardServers {
+  Corpus& c = corpus();
+  std::vector<std::string> shards = local_shards(c.by_hash);
+  test::TcpServer first{{shard_dir(0)}};
+  std::unique_ptr<test::TcpServer> second =
+      std::make_unique<test::TcpServer>(std::vector<std::string>{shard_dir(1), shard_dir(2)});
+  unsigned second_port = second->port();
+  std::string map;
+
+  TwoShardServers(const std::string& name, const std::string& settings)
+      : map((c.dir / name).string()) {
+    test::write_file(map, "remote 127.0.0.1:" + std::to_string(first.port()) +
+                              "\nremote 127.0.0.1:" + std::to_string(second_port) + "\n");
+    test::write_file(map + ".shards.json", settings);
+  }
+  std::string shard_dir(std::size_t i) const { return c.by_hash + ".shard-" + shards.at(i); }
+  void restart_second() {
+    second = std::make_unique<test::TcpServer>(
+        std::vector<std::string>{shard_dir(1), shard_dir(2)}, second_port);
+  }
+};
+
 }  // namespace
 
 TEST_CASE("local shards by month year and hash answer as one index") {
@@ -355,18 +380,9 @@ TEST_CASE("remote shards give the hits of one index and its exact facet counts")
 }
 
 TEST_CASE("a shard server killed mid-session gives index_unavailable then recovers") {
-  Corpus& c = corpus();
-  const auto shards = local_shards(c.by_hash);
-  const auto dir_of = [&](const std::string& name) { return c.by_hash + ".shard-" + name; };
-  test::TcpServer first({dir_of(shards[0])});
-  auto second = std::make_unique<test::TcpServer>(
-      std::vector<std::string>{dir_of(shards[1]), dir_of(shards[2])});
-  const unsigned second_port = second->port();
-  const std::string map = (c.dir / "killed.map").string();
-  test::write_file(map, "remote 127.0.0.1:" + std::to_string(first.port()) +
-                            "\nremote 127.0.0.1:" + std::to_string(second_port) + "\n");
-  test::write_file(map + ".shards.json",
-                   R"({"remote_timeout_ms": 2000, "connect_timeout_ms": 1000})");
+  TwoShardServers servers("killed.map", R"({"remote_timeout_ms": 2000, "connect_timeout_ms": 1000})");
+  auto& second = servers.second;
+  const std::string& map = servers.map;
   Searcher searcher(map);
   SearchRequest request;
   request.query = "port strike";
@@ -392,26 +408,17 @@ TEST_CASE("a shard server killed mid-session gives index_unavailable then recove
     CHECK(error.code() == ErrorCode::index_unavailable);
   }
 
-  second = std::make_unique<test::TcpServer>(
-      std::vector<std::string>{dir_of(shards[1]), dir_of(shards[2])}, second_port);
+  servers.restart_second();
   const auto recovered = searcher.search(request);
   CHECK(recovered.total == healthy.total);
 }
 
 TEST_CASE("with on_shard_down partial a dead shard gives a flagged partial answer") {
-  Corpus& c = corpus();
-  const auto shards = local_shards(c.by_hash);
-  const auto dir_of = [&](const std::string& name) { return c.by_hash + ".shard-" + name; };
-  test::TcpServer first({dir_of(shards[0])});
-  auto second = std::make_unique<test::TcpServer>(
-      std::vector<std::string>{dir_of(shards[1]), dir_of(shards[2])});
-  const unsigned second_port = second->port();
-  const std::string map = (c.dir / "partial.map").string();
-  test::write_file(map, "remote 127.0.0.1:" + std::to_string(first.port()) +
-                            "\nremote 127.0.0.1:" + std::to_string(second_port) + "\n");
-  test::write_file(map + ".shards.json",
-                   R"({"remote_timeout_ms": 2000, "connect_timeout_ms": 1000,)"
-                   R"( "on_shard_down": "partial", "shard_retry_ms": 200})");
+  TwoShardServers servers("partial.map",
+                          R"({"remote_timeout_ms": 2000, "connect_timeout_ms": 1000,)"
+                          R"( "on_shard_down": "partial", "shard_retry_ms": 200})");
+  auto& second = servers.second;
+  const std::string& map = servers.map;
   Searcher searcher(map);
   SearchRequest request;
   request.query = "port strike";
@@ -434,8 +441,7 @@ TEST_CASE("with on_shard_down partial a dead shard gives a flagged partial answe
   CHECK(fresh.search(request).shards_missing == 1);
 
   // The shard comes back: after the retry interval the answer is whole again.
-  second = std::make_unique<test::TcpServer>(
-      std::vector<std::string>{dir_of(shards[1]), dir_of(shards[2])}, second_port);
+  servers.restart_second();
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   const auto whole = searcher.search(request);
   CHECK(whole.shards_missing == 0);
