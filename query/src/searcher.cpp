@@ -40,17 +40,26 @@ constexpr std::size_t kSuggestScan = 5000;
 constexpr std::size_t kSuggestRescored = 24;
 constexpr Xapian::doccount kSuggestCheck = 200;
 
-/// The expand set's candidates: free-text words only. Filter terms (Q, K, XS... all start with
-/// a capital), title-prefixed copies (S) and stems (Z) are left out, as are one-letter words
-/// and numbers, which say nothing about what a story is about.
-class FreeTextWords : public Xapian::ExpandDecider {
+/// The expand set's candidates: free-text words that other stories have too. Filter terms
+/// (Q, K, XS... all start with a capital), title-prefixed copies (S) and stems (Z) are left out,
+/// as are one-letter words and numbers, which say nothing about what a story is about, and words
+/// no more stories have than the story and its `copies` (near-duplicates, itself included),
+/// which could find nothing else.
+class SharedFreeTextWords : public Xapian::ExpandDecider {
  public:
+  SharedFreeTextWords(const Xapian::Database& db, Xapian::doccount copies)
+      : db_(db), copies_(copies) {}
   bool operator()(const std::string& term) const override {
     if (term.size() < 2) return false;
     const auto first = static_cast<unsigned char>(term[0]);
     if (first >= 'A' && first <= 'Z') return false;
-    return term.find_first_not_of("0123456789.,") != std::string::npos;
+    if (term.find_first_not_of("0123456789.,") == std::string::npos) return false;
+    return db_.get_termfreq(term) > copies_;
   }
+
+ private:
+  const Xapian::Database& db_;
+  Xapian::doccount copies_;
 };
 
 /// `topic:Économie` → the boolean term "K" + folded value, so filters typed in the search box
@@ -638,26 +647,33 @@ struct Searcher::Impl {
     const Xapian::Document document = db.get_document(story);
     const Article article = article_from_document(document);
 
+    // Without the story itself and its near-duplicates: those are "the same", not "related".
+    std::vector<Xapian::Query> same_parts{Xapian::Query(id_term)};
+    const std::string key = document.get_value(schema::kSlotCollapse);
+    if (!key.empty())
+      same_parts.emplace_back(Xapian::Query::OP_VALUE_RANGE, schema::kSlotCollapse, key, key);
+    const Xapian::Query same(Xapian::Query::OP_OR, same_parts.begin(), same_parts.end());
+    Xapian::Enquire enquire(db);
+    enquire.set_weighting_scheme(Xapian::BoolWeight());
+    enquire.set_query(same);
+    const Xapian::doccount copies = enquire.get_mset(0, 0, db.get_doccount()).get_matches_estimated();
+
     // The story's most telling words: Xapian's expand set with the story as the one relevant
-    // document, over its free-text words only (no filter terms, no title-prefixed copies).
+    // document, over free-text words that more stories have than the story and its copies.
     Xapian::RSet relevant;
     relevant.add_document(story);
-    Xapian::Enquire enquire(db);
-    enquire.set_weighting_scheme(ranking::weight());
-    const FreeTextWords decider;
-    const Xapian::ESet eset = enquire.get_eset(kRelatedTerms, relevant, &decider);
+    const SharedFreeTextWords decider(db, copies);
+    // Exact term frequencies: over shards Xapian would otherwise scale one shard's, and pick
+    // other words than one index would.
+    const Xapian::ESet eset =
+        enquire.get_eset(kRelatedTerms, relevant, Xapian::Enquire::USE_EXACT_TERMFREQ, &decider);
     SearchResult result;
     result.query = "related:" + request.id;
     if (eset.empty()) return result;
 
-    // Without the story itself and its near-duplicates: those are "the same", not "related".
-    std::vector<Xapian::Query> same{Xapian::Query(id_term)};
-    const std::string key = document.get_value(schema::kSlotCollapse);
-    if (!key.empty())
-      same.emplace_back(Xapian::Query::OP_VALUE_RANGE, schema::kSlotCollapse, key, key);
     const Xapian::Query words(Xapian::Query::OP_OR, eset.begin(), eset.end());
-    enquire.set_query(Xapian::Query(Xapian::Query::OP_AND_NOT, words,
-                                    Xapian::Query(Xapian::Query::OP_OR, same.begin(), same.end())));
+    enquire.set_weighting_scheme(ranking::weight());
+    enquire.set_query(Xapian::Query(Xapian::Query::OP_AND_NOT, words, same));
     if (request.collapse) enquire.set_collapse_key(schema::kSlotCollapse);
     const Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(request.limit));
     result.total = mset.get_matches_estimated();

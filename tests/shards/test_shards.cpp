@@ -202,6 +202,26 @@ void check_same_answers(Searcher& expected, Searcher& actual, Compare compare = 
     for (std::size_t i = 0; i < std::min(got.hits.size(), want.hits.size()); ++i)
       if (got.hits[i].id == want.hits[i].id) CHECK(got.hits[i].snippet == want.hits[i].snippet);
   }
+  // Related stories and search-box suggestions read the same statistics.
+  // (The generated stories share a 24-word vocabulary, so only the seed page's have related
+  // stories; the others must agree on having none.)
+  for (const char* id : {"t626d202e2e079bcc", "gen-5", "gen-123", "gen-404"}) {
+    INFO("related to " << id);
+    RelatedRequest related;
+    related.id = id;
+    related.collapse = false;
+    const auto want = canonical(expected.related(related), SortOrder::text);
+    CHECK(canonical(actual.related(related), SortOrder::text) == want);
+    if (id[0] == 't') CHECK_FALSE(want.empty());
+  }
+  for (const char* prefix : {"po", "grain ta", "har"}) {
+    INFO("suggest " << prefix);
+    std::vector<std::string> want, got;
+    for (const auto& s : expected.suggest(prefix)) want.push_back(s.text + "=" + std::to_string(s.count));
+    for (const auto& s : actual.suggest(prefix)) got.push_back(s.text + "=" + std::to_string(s.count));
+    CHECK_FALSE(want.empty());
+    CHECK(got == want);
+  }
 }
 
 /// The hash shards of the corpus behind two xapian-tcpsrv processes (the first shard on one,
