@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (the `fuzz` preset: clang, ASan+UBSan), runs every checked-in seed
 # and regression input through them once (ctest), then fuzzes each target in turn, one job, for
-# NEWSQ_FUZZ_SECONDS seconds (default 20), starting from its seed corpus.
-#   scripts/fuzz.sh                               every target, 20 s each (what .ci/run does)
+# NEWSQ_FUZZ_SECONDS seconds (default 60), starting from its seed corpus.
+#   scripts/fuzz.sh                               every target, 60 s each (what .ci/run does)
 #   NEWSQ_FUZZ_SECONDS=3600 scripts/fuzz.sh       the longer run: an hour per target
 #   scripts/fuzz.sh fuzz_feed fuzz_sgml           only these targets
 #   NEWSQ_FUZZ_BUILD_DIR=build-fuzz scripts/fuzz.sh   another build directory (default build/fuzz)
@@ -13,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-seconds=${NEWSQ_FUZZ_SECONDS:-20}
+seconds=${NEWSQ_FUZZ_SECONDS:-60}
 build=${NEWSQ_FUZZ_BUILD_DIR:-build/fuzz}
 all_targets=(fuzz_router fuzz_query fuzz_jsonl fuzz_page fuzz_sgml fuzz_feed)
 targets=("$@")

@@ -3,7 +3,7 @@
 # every test twice, in an optimised build and under AddressSanitizer + UndefinedBehaviorSanitizer;
 # then the server's concurrency tests under ThreadSanitizer and a short run of every fuzzer.
 #   scripts/test.sh            everything
-#   NEWSQ_FUZZ_SECONDS=N scripts/test.sh   fuzz each target N seconds (default 20; see scripts/fuzz.sh)
+#   NEWSQ_FUZZ_SECONDS=N scripts/test.sh   fuzz each target N seconds (default 60; see scripts/fuzz.sh)
 #   scripts/test.sh --quick    the optimised build only
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -58,5 +58,5 @@ fi
 
 # Every fuzzer over its seed corpus and checked-in regressions, then NEWSQ_FUZZ_SECONDS each.
 if [ "$quick" -eq 0 ]; then
-  NEWSQ_FUZZ_SECONDS=${NEWSQ_FUZZ_SECONDS:-20} scripts/fuzz.sh
+  NEWSQ_FUZZ_SECONDS=${NEWSQ_FUZZ_SECONDS:-60} scripts/fuzz.sh
 fi
