@@ -236,7 +236,11 @@ std::optional<HttpError> Router::refused(const Request& request, const Client& c
         return reject(RejectReason::auth, unauthorized(true));
     }
   }
-  if (access == RouteAccess::search && config_.keys.has_search_keys()) {
+  // The page is public, but when it searches (a query string) it is a search like any other:
+  // once search keys exist it needs one too, or the page would be a way around them.
+  const bool page_searches =
+      entry->route == Route::page && target.find('?') != std::string_view::npos;
+  if ((access == RouteAccess::search || page_searches) && config_.keys.has_search_keys()) {
     auto granted = config_.keys.authorize(authorization, origin);
     if (granted != Access::search && granted != Access::admin)
       return reject(RejectReason::auth, unauthorized(false));
@@ -244,8 +248,7 @@ std::optional<HttpError> Router::refused(const Request& request, const Client& c
   // Searches cost the index's time: limited per client (suggestions and related stories are
   // searches too). The page only when it searches.
   bool searches = entry->route == Route::search || entry->route == Route::suggest ||
-                  entry->route == Route::related ||
-                  (entry->route == Route::page && target.find('?') != std::string_view::npos);
+                  entry->route == Route::related || page_searches;
   if (searches && config_.rate_limiter && !client.address.empty()) {
     if (auto wait = config_.rate_limiter->take(client.address))
       return reject(RejectReason::ratelimit, rate_limited(*wait));

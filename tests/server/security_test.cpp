@@ -207,6 +207,13 @@ TEST_CASE("search is public without search keys; origin-restricted keys need the
         status::unauthorized);
   CHECK(router.handle(make(verb::get, "/search?q=x", kSiteKey)).result() == status::unauthorized);
   CHECK(router.handle(make(verb::get, "/")).result() == status::ok);  // the page stays public
+  // ... but its searches are searches: no way around the keys.
+  CHECK(router.handle(make(verb::get, "/?q=x")).result() == status::unauthorized);
+  CHECK(router.handle(make(verb::get, "/?q=x", kSearch)).result() == status::ok);
+  CHECK(open_router.handle(make(verb::get, "/?q=x")).result() == status::ok);
+  CHECK(router.handle(make(verb::get, "/suggest?q=ta")).result() == status::unauthorized);
+  CHECK(router.handle(make(verb::get, "/suggest?q=ta", kSearch)).result() == status::ok);
+  CHECK(router.handle(make(verb::get, "/articles/a/related")).result() == status::unauthorized);
   CHECK(router.handle(make(verb::get, "/healthz")).result() == status::ok);
 }
 
