@@ -788,12 +788,15 @@ struct Searcher::Impl {
         corrected ? kFlags : kFlags & ~unsigned(Xapian::QueryParser::FLAG_SPELLING_CORRECTION);
     Xapian::Query parsed = qp.parse_query(text, flags);
     if (corrected) *corrected = qp.get_corrected_query_string();
-    if (!is_plain_words(text)) return parsed;
+    const std::size_t words = plain_words(text);
+    if (words == 0) return parsed;
     std::vector<Xapian::Query> boosts;
-    auto phrase_parser = parser(stemmer, op);
-    Xapian::Query phrase = phrase_parser.parse_query(
-        "\"" + text + "\"", Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_CJK_NGRAM);
-    if (phrase.get_type() == Xapian::Query::OP_PHRASE) boosts.push_back(phrase);
+    if (words >= 2) {
+      auto phrase_parser = parser(stemmer, op);
+      Xapian::Query phrase = phrase_parser.parse_query(
+          "\"" + text + "\"", Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_CJK_NGRAM);
+      if (phrase.get_type() == Xapian::Query::OP_PHRASE) boosts.push_back(phrase);
+    }
     // With synonyms in the index, the spelling the reader typed counts more than its synonyms:
     // "Tartous" finds "Tartús" too, but the stories that say "Tartous" come first.
     if (db.synonym_keys_begin() != db.synonym_keys_end()) {
@@ -806,20 +809,21 @@ struct Searcher::Impl {
                          Xapian::Query(Xapian::Query::OP_OR, boosts.begin(), boosts.end()));
   }
 
-  // Words only: no quotes, brackets, field prefixes, wildcards, +/- or upper-case operators.
-  static bool is_plain_words(std::string_view text) {
-    if (text.find_first_of("\"():*+-") != std::string_view::npos) return false;
+  // The number of words when the text is words only (no quotes, brackets, field prefixes,
+  // wildcards, +/- or upper-case operators), else 0.
+  static std::size_t plain_words(std::string_view text) {
+    if (text.find_first_of("\"():*+-") != std::string_view::npos) return 0;
     std::size_t start = 0, words = 0;
     while (start < text.size()) {
       const std::size_t end = std::min(text.find(' ', start), text.size());
       const std::string_view word = text.substr(start, end - start);
       if (word == "AND" || word == "OR" || word == "NOT" || word == "XOR" || word == "NEAR" ||
           word == "ADJ")
-        return false;
+        return 0;
       if (!word.empty()) ++words;
       start = end + 1;
     }
-    return words >= 2;
+    return words;
   }
 };
 
