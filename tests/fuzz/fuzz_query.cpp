@@ -105,6 +105,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (flags & 64) request.topics = {"syria", "russia"};
   if (flags & 128) request.lang = "es";
   request.offset = option(1) % 8;
+  if (option(1) & 128) request.sort = newsq::SortOrder::text;
   request.limit = 1 + option(2) % 20;
   if (size > 3) request.query.assign(reinterpret_cast<const char*>(data) + 3, size - 3);
   // The result echoes the query; the server and CLI must cope with a query that is not UTF-8
@@ -126,6 +127,26 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "search threw something else than newsq::Error: %s\n", e.what());
+    std::abort();
+  }
+
+  // The same text typed into the search box: completions of its last word.
+  try {
+    const auto suggestions = fixture->searcher->suggest(request.query, request.limit);
+    if (suggestions.size() > request.limit) std::abort();
+    for (const auto& suggestion : suggestions)
+      if (suggestion.count == 0 || (suggestion.kind != "title" && suggestion.kind != "topic"))
+        std::abort();
+    if (query_is_utf8)
+      (void)newsq::to_json(request.query, suggestions).dump();  // throws on invalid UTF-8
+  } catch (const newsq::Error& e) {
+    if (e.code() != newsq::ErrorCode::bad_query) {
+      std::fprintf(stderr, "suggest failed with %s: %s\n", newsq::to_string(e.code()).data(),
+                   e.what());
+      std::abort();
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "suggest threw something else than newsq::Error: %s\n", e.what());
     std::abort();
   }
   return 0;
