@@ -230,6 +230,10 @@ int main(int argc, char** argv) {
     if (options.suggest && !options.related.empty())
       throw newsq::Error(newsq::ErrorCode::bad_parameter,
                          "--suggest and --related cannot be used together");
+    if (!options.server.empty() && (options.recency_weight || options.recency_half_life))
+      throw newsq::Error(newsq::ErrorCode::bad_parameter,
+                         "--recency-weight and --recency-half-life apply to a local index; a "
+                         "server blends with its own settings (newsq-server --recency-weight)");
     if (options.suggest) {
       const nlohmann::json json = suggest(options);
       if (options.json) {

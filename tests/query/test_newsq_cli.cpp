@@ -164,4 +164,8 @@ TEST_CASE("newsq --server answers related stories and suggestions like the local
   const auto missing = run_command(binary + " --server " + server.url() + " --related nope");
   CHECK(missing.exit_code == 2);
   CHECK(missing.err.find("nope") != std::string::npos);
+  const auto local_only =
+      run_command(binary + " --server " + server.url() + " --recency-weight 0.5 Syria");
+  CHECK(local_only.exit_code == 2);
+  CHECK(local_only.err.find("local index") != std::string::npos);
 }
