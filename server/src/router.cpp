@@ -482,8 +482,9 @@ Response Router::suggest(const Request& request, std::string_view query) const {
   auto body = to_json(params.q, backend_.suggest(params.q, params.limit));
   body["took_ms"] = milliseconds_since(start);
   auto response = json_response(http::status::ok, body, request.version());
-  // Typed prefixes repeat across readers: a short shared cache spares the index.
-  response.set(http::field::cache_control, "public, max-age=60");
+  // Typed prefixes repeat across readers: a minute of caching spares the index. Not "public":
+  // a shared cache must not hand an answer given to a search key to callers without one.
+  response.set(http::field::cache_control, "max-age=60");
   return response;
 }
 
