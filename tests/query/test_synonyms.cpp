@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 
 #include <sstream>
+#include <utility>
+#include <vector>
 
 #include "newsq/document.hpp"
 #include "newsq/errors.hpp"
@@ -26,6 +28,24 @@ std::string error_of(const std::string& text) {
     return error.what();
   }
   return "";
+}
+
+/// An index at `path` of stories (id, title) with `rules` as its synonym table.
+void build_index(const std::string& path,
+                 const std::vector<std::pair<const char*, const char*>>& stories,
+                 const std::string& rules) {
+  Xapian::WritableDatabase db(path, Xapian::DB_CREATE_OR_OPEN);
+  db.set_metadata(std::string(schema::kMetaSchemaVersion), std::to_string(schema::kSchemaVersion));
+  Analyzer analyzer;
+  DocumentBuilder builder(analyzer, &db);
+  for (const auto& [id, title] : stories) {
+    Article article;
+    article.id = id;
+    article.title = title;
+    db.replace_document(schema::id_term(id), builder.build(article));
+  }
+  replace_synonyms(db, parse(rules), analyzer);
+  db.commit();
 }
 
 std::vector<std::string> ids(Searcher& searcher, const std::string& query) {
@@ -59,25 +79,12 @@ TEST_CASE("synonyms in the index expand queries, one-way rules in one direction 
           "[synonyms]") {
   test::TempDir dir;
   const auto path = (dir / "index").string();
-  {
-    Xapian::WritableDatabase db(path, Xapian::DB_CREATE_OR_OPEN);
-    db.set_metadata(std::string(schema::kMetaSchemaVersion),
-                    std::to_string(schema::kSchemaVersion));
-    Analyzer analyzer;
-    DocumentBuilder builder(analyzer, &db);
-    auto add = [&](const char* id, const char* title) {
-      Article article;
-      article.id = id;
-      article.title = title;
-      db.replace_document(schema::id_term(id), builder.build(article));
-    };
-    add("tartous", "Russia keeps the Tartous naval base");
-    add("kiev", "Kiev talks resume");
-    add("kyiv", "Kyiv welcomes envoys");
-    add("nyc", "NYC marathon route changes");
-    replace_synonyms(db, parse("Tartus, Tartous\nKiev => Kyiv\nNew York City, NYC\n"), analyzer);
-    db.commit();
-  }
+  build_index(path,
+              {{"tartous", "Russia keeps the Tartous naval base"},
+               {"kiev", "Kiev talks resume"},
+               {"kyiv", "Kyiv welcomes envoys"},
+               {"nyc", "NYC marathon route changes"}},
+              "Tartus, Tartous\nKiev => Kyiv\nNew York City, NYC\n");
   Searcher searcher(path);
   CHECK(ids(searcher, "Tartús") == std::vector<std::string>{"tartous"});
   CHECK(ids(searcher, "tartus naval base") == std::vector<std::string>{"tartous"});
@@ -101,24 +108,11 @@ TEST_CASE("the spelling typed ranks above its synonyms, for one word as for seve
           "[synonyms]") {
   test::TempDir dir;
   const auto path = (dir / "index").string();
-  {
-    Xapian::WritableDatabase db(path, Xapian::DB_CREATE_OR_OPEN);
-    db.set_metadata(std::string(schema::kMetaSchemaVersion),
-                    std::to_string(schema::kSchemaVersion));
-    Analyzer analyzer;
-    DocumentBuilder builder(analyzer, &db);
-    auto add = [&](const char* id, const char* title) {
-      Article article;
-      article.id = id;
-      article.title = title;
-      db.replace_document(schema::id_term(id), builder.build(article));
-    };
-    // The same story in two spellings, nothing else to tell them apart.
-    add("spelt-tartus", "Port workers in Tartus return to work");
-    add("spelt-tartous", "Port workers in Tartous return to work");
-    replace_synonyms(db, parse("Tartus, Tartous\n"), analyzer);
-    db.commit();
-  }
+  // The same story in two spellings, nothing else to tell them apart.
+  build_index(path,
+              {{"spelt-tartus", "Port workers in Tartus return to work"},
+               {"spelt-tartous", "Port workers in Tartous return to work"}},
+              "Tartus, Tartous\n");
   Searcher searcher(path);
   const auto ranked = [&](const std::string& query) {
     SearchRequest request;
