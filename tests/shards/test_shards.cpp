@@ -64,7 +64,8 @@ std::string generated_jsonl(unsigned count) {
   return out.str();
 }
 
-/// The same documents indexed once plainly and three ways sharded.
+/// The same documents (generated stories, the sample records, the seed page and, when ../shared is
+/// present, the first thousand Reuters stories) indexed once plainly and three ways sharded.
 struct Corpus {
   test::TempDir dir;
   std::string plain = (dir / "plain").string();
@@ -101,8 +102,22 @@ struct Corpus {
       INFO(err.str());
       REQUIRE(run(page, err) == kExitOk);
       REQUIRE(run(records, err) == kExitOk);
+      if (has_reuters) {
+        AddRequest wire;
+        wire.index_path = path;
+        wire.inputs = {reuters};
+        REQUIRE(run(wire, err) == kExitOk);
+      }
     }
   }
+
+  /// The first file of Reuters-21578 (1,000 real wire stories) from ../shared, when present.
+  std::string reuters = test::shared_dir()
+                            ? (*test::shared_dir() / "corpus" / "reuters21578" / "raw" /
+                               "reut2-000.sgm.xz")
+                                  .string()
+                            : std::string();
+  bool has_reuters = !reuters.empty() && fs::exists(reuters);
 };
 
 Corpus& corpus() {
@@ -139,6 +154,8 @@ std::vector<SearchRequest> query_mix() {
   add("talk*", none);
   add("", [](SearchRequest& r) { r.sort = SortOrder::date; });
   add("tartous", none);  // the seed page
+  add("cocoa Bahia", none);  // Reuters, when ../shared is present
+  add("opec crude oil prices", [](SearchRequest& r) { r.match = MatchMode::any; });
   add("budgte", none);   // misspelt: suggestion and corrected results
   return mix;
 }
@@ -254,6 +271,13 @@ struct TwoShardServers {
 TEST_CASE("local shards by month year and hash answer as one index") {
   Corpus& c = corpus();
   Searcher plain(c.plain);
+  if (c.has_reuters) {
+    SearchRequest wire;
+    wire.query = "cocoa Bahia";
+    CHECK(plain.search(wire).total > 0);  // the Reuters stories are in the comparison
+  } else {
+    WARN("../shared is absent: the shards are compared without Reuters");
+  }
   for (const auto& map : {c.by_month, c.by_hash, c.by_year}) {
     INFO("map: " << map);
     Searcher sharded(map);
