@@ -40,26 +40,23 @@ constexpr std::size_t kSuggestScan = 5000;
 constexpr std::size_t kSuggestRescored = 24;
 constexpr Xapian::doccount kSuggestCheck = 200;
 
-/// The expand set's candidates: free-text words that other stories have too. Filter terms
+/// The expand set's candidates: free-text words that some other story has too. Filter terms
 /// (Q, K, XS... all start with a capital), title-prefixed copies (S) and stems (Z) are left out,
 /// as are one-letter words and numbers, which say nothing about what a story is about, and words
-/// no more stories have than the story and its `copies` (near-duplicates, itself included),
-/// which could find nothing else.
+/// of this story alone, which could find nothing else.
 class SharedFreeTextWords : public Xapian::ExpandDecider {
  public:
-  SharedFreeTextWords(const Xapian::Database& db, Xapian::doccount copies)
-      : db_(db), copies_(copies) {}
+  explicit SharedFreeTextWords(const Xapian::Database& db) : db_(db) {}
   bool operator()(const std::string& term) const override {
     if (term.size() < 2) return false;
     const auto first = static_cast<unsigned char>(term[0]);
     if (first >= 'A' && first <= 'Z') return false;
     if (term.find_first_not_of("0123456789.,") == std::string::npos) return false;
-    return db_.get_termfreq(term) > copies_;
+    return db_.get_termfreq(term) >= 2;
   }
 
  private:
   const Xapian::Database& db_;
-  Xapian::doccount copies_;
 };
 
 /// `topic:Économie` → the boolean term "K" + folded value, so filters typed in the search box
@@ -653,18 +650,14 @@ struct Searcher::Impl {
     if (!key.empty())
       same_parts.emplace_back(Xapian::Query::OP_VALUE_RANGE, schema::kSlotCollapse, key, key);
     const Xapian::Query same(Xapian::Query::OP_OR, same_parts.begin(), same_parts.end());
-    Xapian::Enquire enquire(db);
-    enquire.set_weighting_scheme(Xapian::BoolWeight());
-    enquire.set_query(same);
-    const Xapian::doccount copies = enquire.get_mset(0, 0, db.get_doccount()).get_matches_estimated();
 
     // The story's most telling words: Xapian's expand set with the story as the one relevant
-    // document, over free-text words that more stories have than the story and its copies.
+    // document, over free-text words other stories have too. Exact term frequencies: over
+    // shards Xapian would otherwise scale one shard's, and pick other words than one index would.
+    Xapian::Enquire enquire(db);
     Xapian::RSet relevant;
     relevant.add_document(story);
-    const SharedFreeTextWords decider(db, copies);
-    // Exact term frequencies: over shards Xapian would otherwise scale one shard's, and pick
-    // other words than one index would.
+    const SharedFreeTextWords decider(db);
     const Xapian::ESet eset =
         enquire.get_eset(kRelatedTerms, relevant, Xapian::Enquire::USE_EXACT_TERMFREQ, &decider);
     SearchResult result;
