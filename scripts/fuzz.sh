@@ -32,6 +32,9 @@ echo "== fuzz: configure and build ($build)" >&2
 cmake --preset fuzz -B "$build" >/dev/null
 cmake --build "$build" -j "${NEWSQ_FUZZ_BUILD_JOBS:-$(nproc)}" --target newsq_fuzz
 
+# Leaks inside third-party libraries (tests/fuzz/lsan.supp says which) are not newsq's to fix.
+export LSAN_OPTIONS="suppressions=$PWD/tests/fuzz/lsan.supp"
+
 echo "== fuzz: seed corpora and regressions" >&2
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir "$build" -R '^fuzz_' --output-on-failure
