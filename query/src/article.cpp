@@ -1,6 +1,8 @@
 #include "newsq/article.hpp"
 
+#include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <set>
 
 #include "newsq/errors.hpp"
@@ -83,7 +85,324 @@ bool blank(std::string_view text) {
   return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
 }
 
+// ---- The stored JSON, read without a tree (hit_fields_from_stored) ----------------------------
+
+/// One value of the stored object as it stands in the text: a string's bytes between its quotes
+/// (still escaped when `escaped`), a number's digits, or an array's string items.
+struct RawValue {
+  enum class Type { absent, null, string, number, list, other };
+  Type type = Type::absent;
+  std::string_view text;
+  bool escaped = false;
+  std::vector<std::pair<std::string_view, bool>> items;  ///< list: (raw string, escaped)
+};
+
+/// A forward-only reader of one JSON text. Every method returns false on anything it does not
+/// accept, and the caller gives up: the full parser decides then.
+class JsonCursor {
+ public:
+  explicit JsonCursor(std::string_view text) : text_(text) {}
+
+  char peek() {
+    skip_space();
+    return pos_ < text_.size() ? text_[pos_] : '\0';
+  }
+  bool consume(char c) {
+    if (peek() != c) return false;
+    ++pos_;
+    return true;
+  }
+  bool at_end() {
+    skip_space();
+    return pos_ == text_.size();
+  }
+
+  // A string at the cursor. A quote ends it unless an odd run of backslashes precedes it, so
+  // the text between is found with memchr rather than byte by byte.
+  bool string(std::string_view& raw, bool& escaped) {
+    if (!consume('"')) return false;
+    const std::size_t start = pos_;
+    std::size_t from = start;
+    for (;;) {
+      const void* quote = std::memchr(text_.data() + from, '"', text_.size() - from);
+      if (!quote) return false;
+      const auto at = static_cast<std::size_t>(static_cast<const char*>(quote) - text_.data());
+      std::size_t backslashes = 0;
+      while (at - backslashes > start && text_[at - backslashes - 1] == '\\') ++backslashes;
+      if (backslashes % 2 == 0) {
+        raw = text_.substr(start, at - start);
+        escaped = raw.find('\\') != std::string_view::npos;
+        pos_ = at + 1;
+        return true;
+      }
+      from = at + 1;
+    }
+  }
+
+  bool value(RawValue& out, int depth = 0) {
+    switch (peek()) {
+      case '"':
+        out.type = RawValue::Type::string;
+        return string(out.text, out.escaped);
+      case 'n':
+        out.type = RawValue::Type::null;
+        return word("null");
+      case 't':
+        out.type = RawValue::Type::other;
+        return word("true");
+      case 'f':
+        out.type = RawValue::Type::other;
+        return word("false");
+      case '[':
+        return array(out, depth);
+      case '{':
+        out.type = RawValue::Type::other;
+        return object(depth);
+      default:
+        out.type = RawValue::Type::number;
+        return number(out.text);
+    }
+  }
+
+ private:
+  static constexpr int kMaxDepth = 64;
+
+  void skip_space() {
+    while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\n' ||
+                                   text_[pos_] == '\r' || text_[pos_] == '\t'))
+      ++pos_;
+  }
+  bool word(std::string_view literal) {
+    if (text_.compare(pos_, literal.size(), literal) != 0) return false;
+    pos_ += literal.size();
+    return true;
+  }
+  bool number(std::string_view& raw) {
+    const std::size_t start = pos_;
+    const auto digits = [&] {
+      const std::size_t from = pos_;
+      while (pos_ < text_.size() && text_[pos_] >= '0' && text_[pos_] <= '9') ++pos_;
+      return pos_ > from;
+    };
+    if (pos_ < text_.size() && text_[pos_] == '-') ++pos_;
+    if (!digits()) return false;
+    if (pos_ < text_.size() && text_[pos_] == '.' && (++pos_, !digits())) return false;
+    if (pos_ < text_.size() && (text_[pos_] == 'e' || text_[pos_] == 'E')) {
+      ++pos_;
+      if (pos_ < text_.size() && (text_[pos_] == '+' || text_[pos_] == '-')) ++pos_;
+      if (!digits()) return false;
+    }
+    raw = text_.substr(start, pos_ - start);
+    return true;
+  }
+  // An array: its string items are kept; any other item makes it "other".
+  bool array(RawValue& out, int depth) {
+    if (depth >= kMaxDepth || !consume('[')) return false;
+    out.type = RawValue::Type::list;
+    if (consume(']')) return true;
+    do {
+      RawValue item;
+      if (!value(item, depth + 1)) return false;
+      if (item.type == RawValue::Type::string)
+        out.items.emplace_back(item.text, item.escaped);
+      else
+        out.type = RawValue::Type::other;
+    } while (consume(','));
+    return consume(']');
+  }
+  bool object(int depth) {
+    if (depth >= kMaxDepth || !consume('{')) return false;
+    if (consume('}')) return true;
+    do {
+      std::string_view key;
+      bool escaped = false;
+      RawValue item;
+      if (!string(key, escaped) || !consume(':') || !value(item, depth + 1)) return false;
+    } while (consume(','));
+    return consume('}');
+  }
+
+  std::string_view text_;
+  std::size_t pos_ = 0;
+};
+
+void append_utf8(std::string& out, std::uint32_t code) {
+  if (code < 0x80) {
+    out += static_cast<char>(code);
+  } else if (code < 0x800) {
+    out += static_cast<char>(0xC0 | (code >> 6));
+    out += static_cast<char>(0x80 | (code & 0x3F));
+  } else if (code < 0x10000) {
+    out += static_cast<char>(0xE0 | (code >> 12));
+    out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (code & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (code >> 18));
+    out += static_cast<char>(0x80 | ((code >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (code & 0x3F));
+  }
+}
+
+// The string a JSON string's raw bytes stand for, as nlohmann's parser decodes it.
+std::optional<std::string> unescape(std::string_view raw, bool escaped) {
+  if (!escaped) return std::string(raw);
+  std::string out;
+  out.reserve(raw.size());
+  const auto hex4 = [&](std::size_t at, std::uint32_t& code) {
+    if (at + 4 > raw.size()) return false;
+    code = 0;
+    for (std::size_t i = at; i < at + 4; ++i) {
+      const char c = raw[i];
+      code <<= 4;
+      if (c >= '0' && c <= '9') code |= static_cast<std::uint32_t>(c - '0');
+      else if (c >= 'a' && c <= 'f') code |= static_cast<std::uint32_t>(c - 'a' + 10);
+      else if (c >= 'A' && c <= 'F') code |= static_cast<std::uint32_t>(c - 'A' + 10);
+      else return false;
+    }
+    return true;
+  };
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    if (raw[i] != '\\') {  // the run up to the next escape, copied at once
+      const std::size_t next = std::min(raw.find('\\', i), raw.size());
+      out.append(raw, i, next - i);
+      i = next - 1;
+      continue;
+    }
+    if (++i == raw.size()) return std::nullopt;
+    switch (raw[i]) {
+      case '"': out += '"'; break;
+      case '\\': out += '\\'; break;
+      case '/': out += '/'; break;
+      case 'b': out += '\b'; break;
+      case 'f': out += '\f'; break;
+      case 'n': out += '\n'; break;
+      case 'r': out += '\r'; break;
+      case 't': out += '\t'; break;
+      case 'u': {
+        std::uint32_t code = 0;
+        if (!hex4(i + 1, code)) return std::nullopt;
+        i += 4;
+        if (code >= 0xDC00 && code <= 0xDFFF) return std::nullopt;  // a lone low surrogate
+        if (code >= 0xD800 && code <= 0xDBFF) {
+          std::uint32_t low = 0;
+          if (i + 2 >= raw.size() || raw[i + 1] != '\\' || raw[i + 2] != 'u' ||
+              !hex4(i + 3, low) || low < 0xDC00 || low > 0xDFFF)
+            return std::nullopt;
+          i += 6;
+          code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
+        }
+        append_utf8(out, code);
+        break;
+      }
+      default:
+        return std::nullopt;
+    }
+  }
+  return out;
+}
+
+// string_field()'s rules over a raw value: absent or null is empty, a string is itself.
+bool raw_string(const RawValue& value, std::string& out) {
+  if (value.type == RawValue::Type::absent || value.type == RawValue::Type::null) return true;
+  if (value.type != RawValue::Type::string) return false;
+  auto text = unescape(value.text, value.escaped);
+  if (!text) return false;
+  out = std::move(*text);
+  return true;
+}
+
+// list_field()'s rules over a raw value; with `values` null the list is only checked.
+bool raw_list(const RawValue& value, std::vector<std::string>* values) {
+  switch (value.type) {
+    case RawValue::Type::absent:
+    case RawValue::Type::null:
+      return true;
+    case RawValue::Type::string: {
+      std::string text;
+      if (!raw_string(value, text)) return false;
+      if (values && !text.empty()) values->push_back(std::move(text));
+      return true;
+    }
+    case RawValue::Type::list:
+      for (const auto& [raw, escaped] : value.items) {
+        auto text = unescape(raw, escaped);
+        if (!text) return false;
+        if (values && !text->empty()) values->push_back(std::move(*text));
+      }
+      return true;
+    default:
+      return false;
+  }
+}
+
 }  // namespace
+
+std::optional<Article> hit_fields_from_stored(std::string_view stored, bool with_text) {
+  RawValue id, url, title, body, summary, published, topics, authors, source, kind, lang;
+  const std::pair<std::string_view, RawValue*> known[] = {
+      {"id", &id},         {"url", &url},         {"title", &title},   {"body", &body},
+      {"summary", &summary}, {"published", &published}, {"topics", &topics},
+      {"authors", &authors}, {"source", &source}, {"kind", &kind},     {"lang", &lang}};
+  JsonCursor cursor(stored);
+  if (!cursor.consume('{')) return std::nullopt;
+  if (!cursor.consume('}')) {
+    do {
+      std::string_view key;
+      bool escaped = false;
+      if (!cursor.string(key, escaped) || escaped || !cursor.consume(':')) return std::nullopt;
+      RawValue scratch;
+      RawValue* target = &scratch;
+      for (const auto& [name, slot] : known)
+        if (name == key) target = slot;
+      *target = RawValue{};  // a repeated key: the last one counts, as in nlohmann's parser
+      if (!cursor.value(*target)) return std::nullopt;
+    } while (cursor.consume(','));
+    if (!cursor.consume('}')) return std::nullopt;
+  }
+  if (!cursor.at_end()) return std::nullopt;
+
+  Article article;
+  if (id.type == RawValue::Type::number) {
+    // An integer id reads as its digits (what article_from_json's dump() gives), when they are
+    // written the way nlohmann writes them back.
+    const std::string_view digits = id.text.substr(id.text[0] == '-' ? 1 : 0);
+    if (digits.empty() || digits.size() > 18 || digits.find_first_not_of("0123456789") !=
+                                                      std::string_view::npos ||
+        (digits.size() > 1 && digits[0] == '0') || id.text == "-0")
+      return std::nullopt;
+    article.id = std::string(id.text);
+  } else if (!raw_string(id, article.id)) {
+    return std::nullopt;
+  }
+  std::string published_text, kind_text, lang_text;
+  if (!raw_string(url, article.url) || !raw_string(title, article.title) ||
+      !raw_string(source, article.source) || !raw_string(published, published_text) ||
+      !raw_string(kind, kind_text) || !raw_string(lang, lang_text) ||
+      !raw_list(topics, &article.topics) || !raw_list(authors, nullptr))
+    return std::nullopt;
+  // The text fields are checked either way and decoded only when wanted.
+  const bool text_wanted = with_text || blank(article.title);
+  if (text_wanted) {
+    if (!raw_string(body, article.body) || !raw_string(summary, article.summary))
+      return std::nullopt;
+  } else {
+    for (const RawValue* text : {&body, &summary})
+      if (text->type != RawValue::Type::absent && text->type != RawValue::Type::null &&
+          text->type != RawValue::Type::string)
+        return std::nullopt;
+  }
+  if (!published_text.empty()) {
+    article.published = parse_iso8601(published_text);
+    if (!article.published) return std::nullopt;
+  }
+  if (!kind_text.empty()) {
+    if (kind_text != "article" && kind_text != "brief") return std::nullopt;
+    article.kind = std::move(kind_text);
+  }
+  if (!lang_text.empty()) article.lang = std::move(lang_text);
+  return article;
+}
 
 std::string Article::display_title(std::size_t max_chars) const {
   if (!blank(title)) return first_words(title, 1000);

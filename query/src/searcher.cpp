@@ -609,12 +609,20 @@ struct Searcher::Impl {
     return result;
   }
 
+  /// The stored fields a hit shows (the text too when `with_text`), read without a JSON tree;
+  /// anything unusual in the stored data is read the full way, which gives its error.
+  static Article hit_fields(const Xapian::Document& document, bool with_text) {
+    if (auto article = hit_fields_from_stored(document.get_data(), with_text))
+      return std::move(*article);
+    return article_from_document(document);
+  }
+
   /// Turns ranked matches into hits, with snippets for `words` when asked.
   void add_hits(SearchResult& result, const std::vector<Ranked>& ranked, const QueryWords& words,
                 const Xapian::Stem& stemmer, bool snippets) {
     for (const Ranked& entry : ranked) {
       const Xapian::MSetIterator& it = entry.match;
-      const Article article = article_from_document(it.get_document());
+      const Article article = hit_fields(it.get_document(), snippets);
       Hit hit;
       hit.id = article.id;
       hit.title = article.display_title();

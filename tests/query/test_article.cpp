@@ -85,3 +85,67 @@ TEST_CASE("display_title falls back to the first words of the text", "[article]"
   titled.body = "Body";
   CHECK(titled.display_title() == "A title");
 }
+
+namespace {
+
+// The fields a hit shows, as the full reader gives them.
+void check_hit_fields(const std::string& stored, bool with_text) {
+  const Article full = article_from_json(json::parse(stored), false);
+  const auto fast = hit_fields_from_stored(stored, with_text);
+  REQUIRE(fast);
+  CHECK(fast->id == full.id);
+  CHECK(fast->url == full.url);
+  CHECK(fast->title == full.title);
+  CHECK(fast->published == full.published);
+  CHECK(fast->topics == full.topics);
+  CHECK(fast->source == full.source);
+  CHECK(fast->kind == full.kind);
+  CHECK(fast->lang == full.lang);
+  CHECK(fast->display_title() == full.display_title());
+  if (with_text) {
+    CHECK(fast->body == full.body);
+    CHECK(fast->summary == full.summary);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("hit_fields_from_stored reads what the full reader reads", "[article]") {
+  Article article;
+  article.id = "a1";
+  article.url = "https://example.com/a?b=\"c\"";
+  article.title = "Tartús \"naval\" base\\ \t tab, 😀 and \x01 control";
+  article.body = "Body with \"quotes\", a back\\slash\\\\ and\nlines, Ünïcode.";
+  article.summary = "Lead";
+  article.published = parse_iso8601("2025-01-30T16:10:00+01:00");
+  article.topics = {"Politics", "", "Syria \"war\""};
+  article.authors = {"A. Writer"};
+  article.source = "Example";
+  article.kind = "brief";
+  article.lang = "es";
+  article.extra["nested"] = json::parse(R"({"a": [1, 2.5e3, {"b": null}], "c": "\"}"})");
+  for (const bool ascii : {false, true}) {
+    const std::string stored = to_json(article).dump(-1, ' ', ascii);
+    check_hit_fields(stored, true);
+    check_hit_fields(stored, false);
+  }
+
+  // Untitled briefs: the display title comes from the text, so it is read even without text.
+  check_hit_fields(R"({"id": 42, "title": " ", "body": "The first words of the brief"})", false);
+  check_hit_fields(R"({"id": -7, "title": null, "topics": "Single", "kind": "", "lang": ""})",
+                   true);
+  check_hit_fields(R"( { "title" : "Repeated" , "title" : "Last" } )", true);
+  check_hit_fields(R"({"title": "Escaped \ud83d\ude00 \u00e9 \/ \b\f\r"})", true);
+  check_hit_fields("{}", true);
+}
+
+TEST_CASE("hit_fields_from_stored leaves anything unusual to the full reader", "[article]") {
+  for (const char* stored :
+       {"", "[]", R"({"title": 5})", R"({"id": 1.5})", R"({"id": 012})", R"({"id": true})",
+        R"({"topics": [1]})", R"({"authors": {"a": 1}})", R"({"title": "x", "body": 3})",
+        R"({"kind": "podcast"})", R"({"published": "last week"})", R"({"title": "x"} trailing)",
+        R"({"title": "unterminated})", R"({"title": "\ud83d alone"})", R"({"title": "\x"})",
+        R"({"title" "x"})", R"({"title": "x",})"})
+    CHECK_FALSE(hit_fields_from_stored(stored, true));
+  CHECK_FALSE(hit_fields_from_stored(R"({"body": 3})", false));
+}

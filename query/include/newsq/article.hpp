@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -44,5 +45,14 @@ nlohmann::json to_json(const Article& article);
 /// ISO-8601, `kind` is not article/brief, or the record has neither title nor text.
 /// `require_text` = false reads stored documents, which may hold an empty archived record.
 Article article_from_json(const nlohmann::json& json, bool require_text = true);
+
+/// What a search hit shows of a stored Article, read from the stored JSON (`to_json`'s output)
+/// without building a JSON tree and without decoding the fields it does not need: id, url,
+/// title, published, topics, source, kind and lang always; body and summary only `with_text`,
+/// or when the title is blank (display_title() then needs them); authors and unknown fields
+/// never. nullopt whenever the data is anything but a well-formed object whose known fields
+/// have the stored types and values: the caller then reads it the full way (article_from_json),
+/// which gives the same Article or the error.
+std::optional<Article> hit_fields_from_stored(std::string_view stored, bool with_text);
 
 }  // namespace newsq
