@@ -4,6 +4,7 @@
 #include <unicode/utf8.h>
 
 #include <algorithm>
+#include <array>
 #include <unordered_map>
 #include <vector>
 
@@ -17,15 +18,31 @@ struct Token {
   int word = -1;  ///< index of the query word it matches, -1 for none
 };
 
+constexpr std::array<bool, 128> kAsciiWordChar = [] {
+  std::array<bool, 128> table{};
+  for (int c = 0; c < 128; ++c)
+    table[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  return table;
+}();
+
 bool is_word_char(UChar32 c) {
-  if (c < 0x80) return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  if (c < 0x80) return c >= 0 && kAsciiWordChar[static_cast<std::size_t>(c)];
   return u_isalnum(c) || u_charType(c) == U_NON_SPACING_MARK;
+}
+
+// The code point at `i`, advancing `i`; ASCII without ICU's decoder. Negative when ill-formed.
+UChar32 next_char(const uint8_t* bytes, int32_t& i, int32_t length) {
+  if (bytes[i] < 0x80) return bytes[i++];
+  UChar32 c;
+  U8_NEXT(bytes, i, length, c);
+  return c;
 }
 
 // Splits text into words (letters, digits, marks; an apostrophe or period between letters stays
 // inside, as Xapian's tokeniser keeps "Russia's" and "U.S" together).
 std::vector<Token> tokenize(std::string_view text) {
   std::vector<Token> tokens;
+  tokens.reserve(text.size() / 6);  // about one word per six bytes of English
   const auto* bytes = reinterpret_cast<const uint8_t*>(text.data());
   const auto length = static_cast<int32_t>(text.size());
   int32_t i = 0;
@@ -33,18 +50,17 @@ std::vector<Token> tokenize(std::string_view text) {
   Token current;
   while (i < length) {
     const int32_t start = i;
-    UChar32 c;
-    U8_NEXT(bytes, i, length, c);
-    bool word_char = c >= 0 && is_word_char(c);
+    const UChar32 c = next_char(bytes, i, length);
+    bool word_char = is_word_char(c);
     if (!word_char && in_word && (c == '\'' || c == 0x2019) && i < length) {
       int32_t peek = i;
-      UChar32 next;
-      U8_NEXT(bytes, peek, length, next);
-      word_char = next >= 0 && is_word_char(next);
+      word_char = is_word_char(next_char(bytes, peek, length));
     }
     if (word_char) {
       if (!in_word) current = Token{static_cast<std::size_t>(start), 0, -1};
       in_word = true;
+      // The rest of a run of ASCII letters and digits at once.
+      while (i < length && bytes[i] < 0x80 && kAsciiWordChar[bytes[i]]) ++i;
       current.end = static_cast<std::size_t>(i);
     } else if (in_word) {
       tokens.push_back(current);
@@ -54,6 +70,19 @@ std::vector<Token> tokenize(std::string_view text) {
   if (in_word) tokens.push_back(current);
   return tokens;
 }
+
+// Whether every word's stem starts with the word's own first letter, so that a token whose
+// first letter starts no query word nor stem cannot match. True of the suffix-stripping
+// stemmers below (English's exceptions, "dying" -> "die", "skies" -> "sky", keep it too; its
+// one prefix rule drops a leading apostrophe, which no token has); not of every Snowball
+// stemmer (Indonesian, Arabic and Irish remove prefixes), which are matched the full way.
+bool stems_keep_first_letter(const Xapian::Stem& stemmer) {
+  const std::string description = stemmer.get_description();
+  return description == "Xapian::Stem(english)" || description == "Xapian::Stem(porter)" ||
+         description == "Xapian::Stem(none)";
+}
+
+char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
 bool is_valid_start(std::string_view text, std::size_t at) {
   return at < text.size() && (static_cast<unsigned char>(text[at]) & 0xC0) != 0x80;
@@ -109,9 +138,24 @@ std::string make_snippet(std::string_view text, const QueryWords& words, const A
   // spelling is matched once.
   std::vector<std::string> distinct;
   if (!words.empty()) {
+    // A token that starts with two ASCII characters folds to a word starting with the first of
+    // them, lower-cased (folding changes only non-ASCII letters and what follows them), so with
+    // a stemmer that keeps first letters it can match only if some query word or stem starts
+    // with that letter. Most tokens fail that test and are never folded or stemmed.
+    std::array<bool, 128> may_start{};
+    const bool prefilter = stems_keep_first_letter(stemmer);
+    if (prefilter)
+      for (const auto* set : {&words.exact, &words.stems})
+        for (const std::string& word : *set)
+          if (const auto first = static_cast<unsigned char>(word[0]); first < 0x80)
+            may_start[first] = true;
     std::unordered_map<std::string_view, int> seen;
     for (auto& token : tokens) {
       const std::string_view spelling = text.substr(token.begin, token.end - token.begin);
+      if (prefilter && static_cast<unsigned char>(spelling[0]) < 0x80 &&
+          (spelling.size() == 1 || static_cast<unsigned char>(spelling[1]) < 0x80) &&
+          !may_start[static_cast<unsigned char>(ascii_lower(spelling[0]))])
+        continue;
       if (const auto known = seen.find(spelling); known != seen.end()) {
         token.word = known->second;
         continue;
