@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include <boost/asio/bind_allocator.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -19,7 +20,6 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
@@ -27,6 +27,7 @@
 
 #include "newsq/errors.hpp"
 #include "newsq/server/errors.hpp"
+#include "session_memory.hpp"
 
 namespace newsq::server {
 
@@ -106,9 +107,12 @@ std::uint64_t micros_since(Clock::time_point start) {
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, std::shared_ptr<SessionContext> context)
-      : stream_(std::move(socket)), context_(std::move(context)) {
+      : socket_(std::move(socket)),
+        deadline_(socket_.get_executor()),
+        handler_memory_(std::allocate_shared<HandlerMemory>(PageAllocator<HandlerMemory>())),
+        context_(std::move(context)) {
     beast::error_code error;
-    auto endpoint = stream_.socket().remote_endpoint(error);
+    auto endpoint = socket_.remote_endpoint(error);
     if (!error) peer_.address = endpoint.address().to_string();
     if (auto* metrics = context_->config.metrics) metrics->connection_opened();
     chunk_header_check_ = [limit = context_->config.max_chunk_extension](
@@ -130,12 +134,12 @@ class Session : public std::enable_shared_from_this<Session> {
       std::lock_guard lock(context_->mutex);
       context_->sessions.emplace(this, weak_from_this());
     }
-    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read_request(); });
+    net::dispatch(socket_.get_executor(), [self = shared_from_this()] { self->read_request(); });
   }
 
   /// Answers 503 without reading and closes: the server is at its connection cap.
   void reject() {
-    net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+    net::dispatch(socket_.get_executor(), [self = shared_from_this()] {
       self->request_started_ = Clock::now();
       self->linger_ = true;
       if (auto* metrics = self->context_->config.metrics)
@@ -146,12 +150,12 @@ class Session : public std::enable_shared_from_this<Session> {
 
   /// Called from the shutdown path on any thread: close when idle, else finish the request.
   void notify_shutdown() {
-    net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+    net::dispatch(socket_.get_executor(), [self = shared_from_this()] {
       if (!self->reading_) return;  // writing: on_write() sees `stopping` and closes
       if (self->buffer_.size() == 0 && !(self->parser_ && self->parser_->got_some())) {
         self->close();  // idle keep-alive connection: nothing in flight
       } else {
-        self->stream_.expires_after(self->context_->config.shutdown_timeout);
+        self->expires_after(self->context_->config.shutdown_timeout);
       }
     });
   }
@@ -170,24 +174,25 @@ class Session : public std::enable_shared_from_this<Session> {
     // Idle: wait for the first byte under the idle timeout, then the request's own deadline.
     auto idle = context_->config.idle_timeout.count() > 0 ? context_->config.idle_timeout
                                                           : context_->config.read_timeout;
-    stream_.expires_after(idle);
-    stream_.async_read_some(
-        buffer_.prepare(4096), [self = shared_from_this()](beast::error_code error, std::size_t n) {
+    expires_after(idle);
+    socket_.async_read_some(
+        buffer_.prepare(4096),
+        bound([self = shared_from_this()](beast::error_code error, std::size_t n) {
           if (error) {
             self->reading_ = false;
             return self->close();  // idle timeout, peer gone or shutdown: nobody to answer
           }
           self->buffer_.commit(n);
           self->read_header();
-        });
+        }));
   }
 
   /// Reads the header, checks its framing, then the body; one deadline for all of it.
   void read_header() {
-    stream_.expires_after(context_->config.read_timeout);
+    expires_after(context_->config.read_timeout);
     beast::http::async_read_header(
-        stream_, buffer_, *parser_,
-        [self = shared_from_this()](beast::error_code error, std::size_t header_bytes) {
+        socket_, buffer_, *parser_,
+        bound([self = shared_from_this()](beast::error_code error, std::size_t header_bytes) {
           if (error) return self->on_read(error);
           auto problem = framing_problem(self->parser_->get());
           if (!problem.empty()) return self->refuse_framing(problem);
@@ -195,9 +200,11 @@ class Session : public std::enable_shared_from_this<Session> {
             return self->refuse(*too_large, RejectReason::limit);
           if (self->parser_->is_done()) return self->on_read({});
           beast::http::async_read(
-              self->stream_, self->buffer_, *self->parser_,
-              [self](beast::error_code read_error, std::size_t) { self->on_read(read_error); });
-        });
+              self->socket_, self->buffer_, *self->parser_,
+              self->bound([self](beast::error_code read_error, std::size_t) {
+                self->on_read(read_error);
+              }));
+        }));
   }
 
   /// The size limits on a complete header, before its body is read. Beast's own header limit
@@ -231,6 +238,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void on_read(beast::error_code error) {
     reading_ = false;
+    disarm_deadline();  // the handler may take its time; the answer gets its own deadline
     request_started_ = Clock::now();
     if (error) {
       if (!is_parse_error(error) || error == beast::http::error::end_of_stream ||
@@ -263,7 +271,7 @@ class Session : public std::enable_shared_from_this<Session> {
         std::move(request), peer_,
         [self = shared_from_this(), wants_keep_alive](http::response<http::string_body> response) {
           // Possibly called from another thread (the index writer): back onto the strand.
-          net::dispatch(self->stream_.get_executor(),
+          net::dispatch(self->socket_.get_executor(),
                         [self, wants_keep_alive, response = std::move(response)]() mutable {
                           bool keep_alive = wants_keep_alive && !self->context_->stopping;
                           self->send(std::move(response), !keep_alive);
@@ -274,12 +282,12 @@ class Session : public std::enable_shared_from_this<Session> {
   void send(http::response<http::string_body> response, bool close_after) {
     response.keep_alive(!close_after);
     response_.emplace(std::move(response));
-    stream_.expires_after(context_->config.write_timeout);
+    expires_after(context_->config.write_timeout);
     beast::http::async_write(
-        stream_, *response_,
-        [self = shared_from_this()](beast::error_code error, std::size_t bytes) {
+        socket_, *response_,
+        bound([self = shared_from_this()](beast::error_code error, std::size_t bytes) {
           self->on_write(error, bytes);
-        });
+        }));
   }
 
   void on_write(beast::error_code error, std::size_t bytes) {
@@ -306,30 +314,59 @@ class Session : public std::enable_shared_from_this<Session> {
   /// the client reads it, so stop sending, discard input for a bounded time, then close.
   void linger_close() {
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream_.expires_after(std::chrono::seconds(2));
+    socket_.shutdown(tcp::socket::shutdown_send, ignored);
+    expires_after(std::chrono::seconds(2));
     drain(0);
   }
 
   void drain(std::size_t discarded) {
     static constexpr std::size_t kMaxDiscard = 16 * 1024 * 1024;
     buffer_.consume(buffer_.size());
-    stream_.async_read_some(
+    socket_.async_read_some(
         buffer_.prepare(64 * 1024),
-        [self = shared_from_this(), discarded](beast::error_code error, std::size_t bytes) {
+        bound([self = shared_from_this(), discarded](beast::error_code error, std::size_t bytes) {
           if (error || discarded + bytes > kMaxDiscard) return self->close();
           self->drain(discarded + bytes);
-        });
+        }));
   }
 
   void close() {
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream_.socket().close(ignored);
+    socket_.shutdown(tcp::socket::shutdown_send, ignored);
+    socket_.close(ignored);
+    deadline_.cancel();
   }
 
-  beast::tcp_stream stream_;
-  beast::flat_buffer buffer_;
+  /// Gives whatever the connection is doing until `timeout` from now; past it the socket is
+  /// closed, so the pending operation fails and the connection ends. Every wait is one
+  /// operation; a new deadline cancels the previous wait, whose handler then sees that the
+  /// deadline moved and does nothing.
+  void expires_after(std::chrono::steady_clock::duration timeout) {
+    deadline_.expires_after(timeout);
+    deadline_.async_wait(bound([weak = weak_from_this()](beast::error_code error) {
+      auto self = weak.lock();
+      if (error || !self || self->deadline_.expiry() > net::steady_timer::clock_type::now())
+        return;
+      beast::error_code ignored;
+      self->socket_.close(ignored);
+    }));
+  }
+
+  /// No deadline while the request is handled: only reading and writing are timed.
+  void disarm_deadline() { deadline_.expires_at(net::steady_timer::time_point::max()); }
+
+  /// `handler` with the connection's HandlerMemory as its allocator.
+  template <class Handler>
+  net::allocator_binder<std::decay_t<Handler>, HandlerAllocator<void>> bound(
+      Handler&& handler) const {
+    return net::bind_allocator(HandlerAllocator<void>(handler_memory_),
+                               std::forward<Handler>(handler));
+  }
+
+  tcp::socket socket_;
+  net::steady_timer deadline_;
+  std::shared_ptr<HandlerMemory> handler_memory_;
+  beast::basic_flat_buffer<PageAllocator<char>> buffer_;
   std::shared_ptr<SessionContext> context_;
   std::optional<beast::http::request_parser<http::string_body>> parser_;
   std::optional<http::response<http::string_body>> response_;
@@ -382,7 +419,8 @@ struct Server::Impl {
                             }
                             beast::error_code ignored;
                             socket.set_option(tcp::no_delay(true), ignored);
-                            auto session = std::make_shared<Session>(std::move(socket), context);
+                            auto session =
+                                std::allocate_shared<Session>(PageAllocator<Session>(), std::move(socket), context);
                             if (context->open_connections() >= config().max_connections)
                               session->reject();
                             else

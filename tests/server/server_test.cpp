@@ -3,8 +3,11 @@
 #include "newsq/server/server.hpp"
 
 #include <atomic>
+#include <memory>
+#include <mutex>
 #include <sstream>
 #include <thread>
+#include <vector>
 
 #include <boost/beast/http/field.hpp>
 #include <catch2/catch.hpp>
@@ -43,11 +46,11 @@ class RunningServer {
  public:
   explicit RunningServer(ServerConfig config, Handler handler = echo)
       : server_(adjust(config), std::move(handler), log_.log) {
-    port_ = server_.listen();
-    thread_ = std::jthread([this] {
-      server_.run();
-      stopped_ = true;
-    });
+    start();
+  }
+  RunningServer(ServerConfig config, AsyncHandler handler)
+      : server_(adjust(config), std::move(handler), log_.log) {
+    start();
   }
   ~RunningServer() { stop(); }
 
@@ -55,6 +58,14 @@ class RunningServer {
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
   bool stopped() const { return stopped_; }
   std::string log() const { return log_.stream.str(); }
+
+  void start() {
+    port_ = server_.listen();
+    thread_ = std::jthread([this] {
+      server_.run();
+      stopped_ = true;
+    });
+  }
 
   /// Starts the graceful shutdown and waits for run() to return.
   void stop() {
@@ -213,6 +224,39 @@ TEST_CASE("idle and slow clients are cut off by the read timeout", "[server]") {
   RawConnection slowloris(server.port());
   REQUIRE(slowloris.send("GET / HTTP/1.1\r\nHost: x\r\n"));
   CHECK(slowloris.closed_by_peer(3s));
+}
+
+TEST_CASE("a request that takes longer to answer than the read deadline is still answered",
+          "[server]") {
+  // The read deadline times receiving the request; the handler's own time is not cut short,
+  // even when the answer comes from another thread (as ingest's does, after the commit).
+  struct Late {
+    std::mutex mutex;
+    std::vector<std::jthread> threads;
+  };
+  auto late = std::make_shared<Late>();
+  AsyncHandler answer_late = [late](http::request<http::string_body>&& request, const Peer&,
+                                    Responder respond) {
+    std::lock_guard lock(late->mutex);
+    late->threads.emplace_back(
+        [request = std::move(request), respond = std::move(respond)]() mutable {
+          std::this_thread::sleep_for(300ms);
+          respond(echo(request));
+        });
+  };
+  ServerConfig config;
+  config.read_timeout = 100ms;
+  RunningServer server(config, answer_late);
+  RawConnection client(server.port());
+  REQUIRE(client.send(get_request("/first")));  // answered after 300 ms
+  auto response = client.read_response();
+  REQUIRE(response);
+  CHECK(response->body() == "/first");
+  // And the connection is kept alive for the next request.
+  REQUIRE(client.send(get_request("/next")));
+  auto next = client.read_response();
+  REQUIRE(next);
+  CHECK(next->body() == "/next");
 }
 
 TEST_CASE("stop() closes idle connections, finishes in-flight requests and returns", "[server]") {
