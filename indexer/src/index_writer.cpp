@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <optional>
 #include <thread>
+#include <unordered_map>
 #include <utility>
 
 #include <xapian.h>
@@ -14,6 +15,7 @@
 #include "newsq/document.hpp"
 #include "newsq/errors.hpp"
 #include "newsq/indexer/generations.hpp"
+#include "newsq/indexer/prepared_document.hpp"
 #include "newsq/schema.hpp"
 #include "newsq/timeutil.hpp"
 
@@ -72,11 +74,12 @@ struct OpenedDatabase {
   Xapian::WritableDatabase database;
 };
 
-OpenedDatabase open_once(const std::string& index_path) {
+OpenedDatabase open_once(const std::string& index_path, bool sync_commits) {
   std::string path = resolve_index_directory(index_path);
   check_target_directory(path);
   try {
-    return {path, Xapian::WritableDatabase(path, Xapian::DB_CREATE_OR_OPEN)};
+    return {path, Xapian::WritableDatabase(
+                      path, Xapian::DB_CREATE_OR_OPEN | (sync_commits ? 0 : Xapian::DB_NO_SYNC))};
   } catch (const Xapian::DatabaseLockError&) {
     throw;
   } catch (const Xapian::Error& e) {
@@ -88,13 +91,14 @@ OpenedDatabase open_once(const std::string& index_path) {
 // Opens the index, retrying while another process holds Xapian's write lock until `lock_wait`
 // has passed. The stub is resolved again on every attempt: a rebuild may switch generations while
 // we wait, and writing the old one would lose the changes.
-OpenedDatabase open_waiting(const std::string& index_path, std::chrono::milliseconds lock_wait) {
+OpenedDatabase open_waiting(const std::string& index_path, std::chrono::milliseconds lock_wait,
+                            bool sync_commits) {
   using Clock = std::chrono::steady_clock;
   const auto deadline = Clock::now() + lock_wait;
   auto backoff = kFirstLockRetry;
   for (;;) {
     try {
-      return open_once(index_path);
+      return open_once(index_path, sync_commits);
     } catch (const Xapian::DatabaseLockError&) {
       const auto now = Clock::now();
       if (now >= deadline) {
@@ -117,14 +121,18 @@ OpenedDatabase open_waiting(const std::string& index_path, std::chrono::millisec
 
 struct IndexWriter::Impl {
   Impl(const std::string& index_path, const WriterOptions& options)
-      : Impl(open_waiting(index_path, options.lock_wait), options.batch_size) {}
+      : Impl(open_waiting(index_path, options.lock_wait, options.sync_commits),
+             options.batch_size) {}
 
   Impl(OpenedDatabase opened, std::size_t batch)
       : path(std::move(opened.path)),
         batch_size(batch == 0 ? 1 : batch),
-        database(std::move(opened.database)),
-        builder(analyzer, &database) {
+        database(std::move(opened.database)) {
     check_schema();
+    // An index that starts empty holds only what this writer adds (it has the lock): documents
+    // are added by number and found again through `added`, without a lookup of the id term per
+    // record, which costs as much as the rest of the write on a bulk load.
+    bulk = database.get_doccount() == 0;
   }
 
   void check_schema() {
@@ -161,12 +169,54 @@ struct IndexWriter::Impl {
     }
   }
 
+  void write(PreparedDocument& prepared) {
+    ensure_transaction();
+    if (bulk) {
+      const auto [entry, inserted] = added.try_emplace(prepared.id, 0);
+      if (inserted) {
+        try {
+          entry->second = database.add_document(prepared.document);
+        } catch (...) {
+          added.erase(entry);
+          throw;
+        }
+      } else {
+        database.replace_document(entry->second, prepared.document);
+      }
+    } else {
+      database.replace_document(schema::id_term(prepared.id), prepared.document);
+    }
+    for (auto& [word, occurrences] : prepared.spelling) spelling[std::move(word)] += occurrences;
+    after_change();
+  }
+
+  bool remove(const std::string& id) {
+    const std::string term = schema::id_term(id);
+    if (bulk) {
+      const auto entry = added.find(id);
+      if (entry == added.end()) return false;
+      ensure_transaction();
+      database.delete_document(entry->second);
+      added.erase(entry);
+    } else {
+      if (!database.term_exists(term)) return false;
+      ensure_transaction();
+      database.delete_document(term);
+    }
+    after_change();
+    return true;
+  }
+
   void after_change() {
     if (++pending >= batch_size) commit();
   }
 
   void commit() {
     if (!in_transaction) return;
+    // Xapian's spelling table keeps its changes in an ordered map and looks a word up on every
+    // add_spelling(): one call per word of the batch, not per word of each document.
+    const auto words = std::exchange(spelling, {});
+    for (const auto& [word, occurrences] : words) database.add_spelling(word, occurrences);
     database.set_metadata(std::string(schema::kMetaLastUpdate), now_iso8601());
     database.commit_transaction();
     in_transaction = false;
@@ -180,11 +230,14 @@ struct IndexWriter::Impl {
 
   std::string path;
   std::size_t batch_size;
-  Analyzer analyzer;
+  Analyzer analyzer;  // for synonyms
   Xapian::WritableDatabase database;
-  DocumentBuilder builder;
+  DocumentPreparer preparer;
   std::size_t pending = 0;
   bool in_transaction = false;
+  bool bulk = false;
+  std::unordered_map<std::string, Xapian::docid> added;         // bulk: every document, by id
+  std::unordered_map<std::string, Xapian::termcount> spelling;  // this batch's words
 };
 
 IndexWriter::IndexWriter(const std::string& path, std::size_t batch_size)
@@ -206,31 +259,27 @@ IndexWriter::IndexWriter(IndexWriter&&) noexcept = default;
 IndexWriter& IndexWriter::operator=(IndexWriter&&) noexcept = default;
 
 std::string IndexWriter::add(const Article& article) {
-  std::optional<Article> with_id;
-  if (article.id.empty()) {
-    with_id = article;
-    with_id->id = derive_id(article);
-  }
-  const Article& record = with_id ? *with_id : article;
+  PreparedDocument prepared;
   try {
-    Xapian::Document document = impl_->builder.build(record);
-    impl_->ensure_transaction();
-    impl_->database.replace_document(schema::id_term(record.id), document);
-    impl_->after_change();
+    prepared = impl_->preparer.prepare(article);
   } catch (const Xapian::Error& e) {
     impl_->fail(e, "writing to");
   }
-  return record.id;
+  return add(std::move(prepared));
+}
+
+std::string IndexWriter::add(PreparedDocument&& prepared) {
+  try {
+    impl_->write(prepared);
+  } catch (const Xapian::Error& e) {
+    impl_->fail(e, "writing to");
+  }
+  return std::move(prepared.id);
 }
 
 bool IndexWriter::remove(const std::string& id) {
   try {
-    const std::string term = schema::id_term(id);
-    if (!impl_->database.term_exists(term)) return false;
-    impl_->ensure_transaction();
-    impl_->database.delete_document(term);
-    impl_->after_change();
-    return true;
+    return impl_->remove(id);
   } catch (const Xapian::Error& e) {
     impl_->fail(e, "removing from");
   }
@@ -266,5 +315,22 @@ std::uint64_t IndexWriter::document_count() const {
 }
 
 const std::string& IndexWriter::path() const { return impl_->path; }
+
+DocumentPreparer::DocumentPreparer() : builder_(analyzer_) {}
+
+PreparedDocument DocumentPreparer::prepare(const Article& article) {
+  PreparedDocument prepared;
+  if (article.id.empty()) {
+    Article with_id = article;
+    with_id.id = derive_id(article);
+    prepared.document = builder_.build(with_id);
+    prepared.id = std::move(with_id.id);
+  } else {
+    prepared.document = builder_.build(article);
+    prepared.id = article.id;
+  }
+  prepared.spelling = spelling_words(prepared.document);
+  return prepared;
+}
 
 }  // namespace newsq::indexer

@@ -87,7 +87,46 @@ Xapian::Document DocumentBuilder::build(const Article& article) {
     doc.add_value(schema::kSlotCollapse, key);
 
   doc.set_data(to_json(article).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  // Xapian's reference counts are not atomic: the generator must not share the document with a
+  // thread it is handed to.
+  generator_.set_document(Xapian::Document());
   return doc;
+}
+
+std::vector<std::pair<std::string, Xapian::termcount>> spelling_words(
+    const Xapian::Document& document) {
+  // The TermGenerator adds a spelling once per occurrence of a word indexed without a prefix.
+  // The title is indexed twice: S-prefixed with wdf 1 per occurrence and unprefixed with
+  // kTitleWeight, so an unprefixed word's occurrences are its wdf less (kTitleWeight - 1) per
+  // title occurrence. Prefixes are capitals, and the generator lower-cases every word.
+  std::vector<std::pair<std::string, Xapian::termcount>> title_wdf;
+  std::vector<std::pair<std::string, Xapian::termcount>> words;
+  const auto title_prefix = schema::kPrefixTitle;
+  for (auto it = document.termlist_begin(); it != document.termlist_end(); ++it) {
+    const std::string term = *it;
+    if (term.empty()) continue;
+    const unsigned char first = static_cast<unsigned char>(term[0]);
+    if (first >= 'A' && first <= 'Z') {
+      if (term.size() > title_prefix.size() &&
+          term.compare(0, title_prefix.size(), title_prefix) == 0 &&
+          !(static_cast<unsigned char>(term[title_prefix.size()]) >= 'A' &&
+            static_cast<unsigned char>(term[title_prefix.size()]) <= 'Z'))
+        title_wdf.emplace_back(term.substr(title_prefix.size()), it.get_wdf());
+      continue;
+    }
+    words.emplace_back(term, it.get_wdf());
+  }
+  // Both lists are in term order (the termlist is sorted and the prefix is a constant).
+  auto title = title_wdf.begin();
+  for (auto& [word, occurrences] : words) {
+    while (title != title_wdf.end() && title->first < word) ++title;
+    if (title != title_wdf.end() && title->first == word) {
+      const Xapian::termcount extra = (schema::kTitleWeight - 1) * title->second;
+      occurrences = occurrences > extra ? occurrences - extra : 0;
+    }
+  }
+  std::erase_if(words, [](const auto& word) { return word.second == 0; });
+  return words;
 }
 
 Article article_from_document(const Xapian::Document& document) {

@@ -2,10 +2,15 @@
 // locking, and refusing indexes of another schema.
 #include <catch2/catch.hpp>
 
+#include <map>
+
 #include <xapian.h>
 
+#include "newsq/analysis.hpp"
+#include "newsq/document.hpp"
 #include "newsq/errors.hpp"
 #include "newsq/indexer/index_writer.hpp"
+#include "newsq/indexer/prepared_document.hpp"
 #include "newsq/schema.hpp"
 #include "newsq/searcher.hpp"
 #include "support/temp_dir.hpp"
@@ -114,6 +119,97 @@ TEST_CASE("remove reports whether the id existed", "[writer]") {
   CHECK(writer.document_count() == 1);
   CHECK(Searcher(path).get("keep"));
   CHECK_FALSE(Searcher(path).get("drop"));
+}
+
+TEST_CASE("into an empty index, the same id still replaces: last wins, one document",
+          "[writer]") {
+  test::TempDir dir;
+  const auto path = (dir / "index").string();
+  {
+    IndexWriter writer(path, 2);  // the replacements cross batch boundaries
+    writer.add(story("twice", "Xylophone makers merge"));
+    writer.add(story("other", "Unrelated story"));
+    writer.add(story("gone", "Removed story"));
+    writer.add(story("twice", "Marimba makers merge"));
+    CHECK(writer.remove("gone"));
+    CHECK_FALSE(writer.remove("gone"));
+    CHECK_FALSE(writer.remove("never-there"));
+    writer.add(story("gone", "Returned story"));
+    writer.add(story("twice", "Vibraphone makers merge"));
+    writer.commit();
+    CHECK(writer.document_count() == 3);
+  }
+  CHECK(Xapian::Database(path).get_doccount() == 3);
+  CHECK(matches(path, "xylophone") == 0);
+  CHECK(matches(path, "marimba") == 0);
+  CHECK(matches(path, "vibraphone") == 1);
+  CHECK(matches(path, "returned") == 1);
+  CHECK(matches(path, "removed") == 0);
+  // A later run (the index no longer empty) replaces by the id term, as always.
+  {
+    IndexWriter writer(path);
+    writer.add(story("twice", "Glockenspiel makers merge"));
+    CHECK(writer.remove("other"));
+    writer.commit();
+  }
+  CHECK(Xapian::Database(path).get_doccount() == 2);
+  CHECK(matches(path, "vibraphone") == 0);
+  CHECK(matches(path, "glockenspiel") == 1);
+}
+
+TEST_CASE("the spelling dictionary is the one the TermGenerator would write", "[writer]") {
+  // IndexWriter builds documents without the database (possibly on another thread) and adds the
+  // spelling words itself: the table must hold the same words with the same frequencies.
+  std::vector<Article> articles;
+  articles.push_back(story("a", "Naval base naval exercise", "The naval base at Tartus. Naval."));
+  articles.push_back(story("b", "Oil prices", "Crude oil prices rose; oil traders said oil."));
+  articles.back().summary = "Prices of crude oil";
+  articles.push_back(story("c", "\u65b0\u95fb\u8054\u64ad naval", "\u65b0\u95fb naval base"));
+  articles.push_back(story("d", "", "Only a body, with body words: body."));
+  articles.push_back(story("a", "Naval base replaced", "Replaced text"));  // same id again
+
+  test::TempDir dir;
+  const auto expected_path = (dir / "expected").string();
+  {
+    Xapian::WritableDatabase db(expected_path, Xapian::DB_CREATE);
+    Analyzer analyzer;
+    DocumentBuilder builder(analyzer, &db);
+    for (const auto& article : articles)
+      db.replace_document(schema::id_term(article.id), builder.build(article));
+    db.commit();
+  }
+  const auto written_path = (dir / "written").string();
+  {
+    IndexWriter writer(written_path, 2);
+    for (const auto& article : articles) writer.add(article);
+    writer.commit();
+  }
+  const auto spellings = [](const std::string& path) {
+    std::map<std::string, Xapian::termcount> words;
+    Xapian::Database db(path);
+    for (auto it = db.spellings_begin(); it != db.spellings_end(); ++it)
+      words[*it] = it.get_termfreq();
+    return words;
+  };
+  const auto expected = spellings(expected_path);
+  CHECK(expected.size() > 10);
+  // Once per occurrence (4 + 2 + 1, the replaced version counted too), not with the title's
+  // weight.
+  CHECK(expected.at("naval") == 7);
+  CHECK(spellings(written_path) == expected);
+}
+
+TEST_CASE("a prepared document is written as add(Article) writes it", "[writer]") {
+  test::TempDir dir;
+  const auto path = (dir / "index").string();
+  DocumentPreparer preparer;
+  Article article = story("", "Derived id story", "Body");
+  PreparedDocument prepared = preparer.prepare(article);
+  CHECK(prepared.id == derive_id(article));
+  IndexWriter writer(path);
+  CHECK(writer.add(std::move(prepared)) == derive_id(article));
+  writer.commit();
+  CHECK(Searcher(path).get(derive_id(article)));
 }
 
 TEST_CASE("batches are committed whole; an interrupted run keeps only whole batches", "[writer]") {

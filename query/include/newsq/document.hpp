@@ -2,6 +2,10 @@
 // server's ingest both build documents here, so what is stored never depends on the entry point.
 #pragma once
 
+#include <string>
+#include <utility>
+#include <vector>
+
 #include <xapian.h>
 
 #include "newsq/analysis.hpp"
@@ -13,11 +17,14 @@ class DocumentBuilder {
  public:
   /// `analyzer` must outlive the builder. When `spelling_db` is given, words are added to its
   /// spelling dictionary (for "did you mean").
-  explicit DocumentBuilder(const Analyzer& analyzer, Xapian::WritableDatabase* spelling_db = nullptr);
+  explicit DocumentBuilder(const Analyzer& analyzer,
+                           Xapian::WritableDatabase* spelling_db = nullptr);
 
   /// Builds the document: free-text terms from title (prefixed and weighted), summary and body;
   /// boolean terms for id, topics, source, kind, language, authors and dates; value slots; and
-  /// the stored JSON. The article must have an id.
+  /// the stored JSON. The article must have an id. The builder keeps no reference to the
+  /// document it returns, so the document may be handed to another thread (a builder itself is
+  /// for one thread at a time).
   Xapian::Document build(const Article& article);
 
  private:
@@ -25,6 +32,14 @@ class DocumentBuilder {
   Xapian::TermGenerator generator_;
   std::string generator_lang_;
 };
+
+/// The spelling-dictionary increments (word, occurrences) that building `document` with a
+/// spelling database would have made, for a document built without one: every word of the
+/// unprefixed text (title, summary, body) once per occurrence, as Xapian's TermGenerator counts
+/// them. Lets the document be built on another thread than the one that owns the database,
+/// which then calls add_spelling() once per word.
+std::vector<std::pair<std::string, Xapian::termcount>> spelling_words(
+    const Xapian::Document& document);
 
 /// Reads the stored Article back from a document built by DocumentBuilder.
 /// Throws Error(internal) if the stored data is not valid JSON.

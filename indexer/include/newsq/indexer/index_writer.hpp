@@ -14,6 +14,8 @@
 
 namespace newsq::indexer {
 
+struct PreparedDocument;
+
 /// Records (adds, replacements, removals) per committed batch unless told otherwise.
 inline constexpr std::size_t kDefaultBatchSize = 5000;
 
@@ -26,6 +28,10 @@ struct WriterOptions {
   /// attempts. Zero (the default) fails at once: a library caller with its own retry policy, such
   /// as the server's writer queue, must not be blocked here.
   std::chrono::milliseconds lock_wait{0};
+  /// Whether each commit is fsynced before it returns (Xapian's default). false opens the
+  /// database with DB_NO_SYNC: only for a directory that is synced as a whole
+  /// (sync_directory_contents) before anything relies on it, such as a rebuild's new generation.
+  bool sync_commits = true;
 };
 
 class IndexWriter {
@@ -55,6 +61,10 @@ class IndexWriter {
   /// duplicates). An empty id is derived with derive_id(). Returns the id used. Commits when the
   /// batch is full. Throws Error(index_unavailable) when Xapian fails to write.
   std::string add(const Article& article);
+
+  /// As add(Article), for a document built elsewhere (DocumentPreparer, possibly on another
+  /// thread). Returns the id.
+  std::string add(PreparedDocument&& prepared);
 
   /// Removes the document with this id. Returns false when there is none (uncommitted changes
   /// included). Counts towards the batch like add().
