@@ -1,10 +1,18 @@
 #include "newsq/indexer/ingest.hpp"
 
 #include <cmath>
+#include <condition_variable>
 #include <cstdio>
+#include <deque>
+#include <exception>
+#include <mutex>
 #include <ostream>
+#include <thread>
+
+#include <xapian.h>
 
 #include "newsq/errors.hpp"
+#include "newsq/indexer/prepared_document.hpp"
 
 namespace newsq::indexer {
 
@@ -18,31 +26,104 @@ Format format_for_input(std::string_view path, std::optional<Format> forced) {
                   "optionally .xz): use --format jsonl|page|sgml|feed");
 }
 
-// Connects a reader to the writer for one input, counting and reporting as it goes.
-class Ingestor::Sink : public RecordSink {
+// The records of one input on their way from the reader (the caller's thread, which also builds
+// the documents) to the thread that writes them and reports on them, in input order: a bounded
+// queue between the two, so the analysis of a record overlaps the write of the ones before.
+class Ingestor::Pipeline {
  public:
-  Sink(Ingestor& ingestor, const InputFile& input) : ingestor_(ingestor), input_(input) {}
+  // A record to write, or a problem to report, as the reader met them.
+  struct Item {
+    std::optional<PreparedDocument> document;
+    std::optional<Problem> problem;
+    std::size_t line = 0;
+    std::uint64_t bytes_done = 0;  // input bytes consumed when the record was read
+  };
 
-  void on_article(Article&& article, std::size_t line) override {
-    try {
-      const std::string id = ingestor_.writer_.add(article);
-      ++ingestor_.counts_.indexed;
-      if (ingestor_.on_indexed_) ingestor_.on_indexed_(id);
-    } catch (const Error& e) {
-      // The writer rejects a record it cannot build a document for; other failures (the index
-      // itself) end the job.
-      if (e.code() != ErrorCode::bad_record) throw;
-      report({input_.name(), line, e.what(), Severity::error});
+  Pipeline(Ingestor& ingestor, const InputFile& input)
+      : ingestor_(ingestor), input_(input), writer_thread_([this] { run(); }) {}
+
+  // Stops the writer thread: whatever is still queued is dropped, as an exception ending the
+  // job would have dropped it before (the writer keeps only committed batches).
+  ~Pipeline() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+      abandoned_ = true;
     }
-    progress();
+    ready_.notify_all();
+    space_.notify_all();
+    if (writer_thread_.joinable()) writer_thread_.join();
   }
 
-  void on_problem(Problem&& problem) override {
-    report(problem);
-    if (problem.severity == Severity::error) progress();
+  Pipeline(const Pipeline&) = delete;
+  Pipeline& operator=(const Pipeline&) = delete;
+
+  // Queues an item, waiting while the queue is full; rethrows the writer thread's failure.
+  void push(Item&& item) {
+    std::unique_lock lock(mutex_);
+    space_.wait(lock, [&] { return queue_.size() < kCapacity || failure_; });
+    if (failure_) std::rethrow_exception(failure_);
+    queue_.push_back(std::move(item));
+    lock.unlock();
+    ready_.notify_one();
+  }
+
+  // Waits until every queued item is written, then rethrows the writer thread's failure.
+  void finish() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    ready_.notify_all();
+    writer_thread_.join();
+    if (failure_) std::rethrow_exception(failure_);
   }
 
  private:
+  static constexpr std::size_t kCapacity = 256;
+
+  void run() {
+    try {
+      for (;;) {
+        Item item;
+        {
+          std::unique_lock lock(mutex_);
+          ready_.wait(lock, [&] { return !queue_.empty() || stopping_; });
+          if (abandoned_ || queue_.empty()) return;
+          item = std::move(queue_.front());
+          queue_.pop_front();
+        }
+        space_.notify_one();
+        handle(item);
+      }
+    } catch (...) {
+      {
+        std::lock_guard lock(mutex_);
+        failure_ = std::current_exception();
+      }
+      space_.notify_all();
+    }
+  }
+
+  void handle(Item& item) {
+    if (item.document) {
+      try {
+        const std::string id = ingestor_.writer_.add(std::move(*item.document));
+        ++ingestor_.counts_.indexed;
+        if (ingestor_.on_indexed_) ingestor_.on_indexed_(id);
+      } catch (const Error& e) {
+        // The writer rejects a record it cannot write; other failures (the index itself) end
+        // the job.
+        if (e.code() != ErrorCode::bad_record) throw;
+        report({input_.name(), item.line, e.what(), Severity::error});
+      }
+      progress(item.bytes_done);
+    } else if (item.problem) {
+      report(*item.problem);
+      if (item.problem->severity == Severity::error) progress(item.bytes_done);
+    }
+  }
+
   void report(const Problem& problem) {
     if (problem.severity == Severity::error)
       ++ingestor_.counts_.rejected;
@@ -51,11 +132,11 @@ class Ingestor::Sink : public RecordSink {
     if (ingestor_.on_problem_) ingestor_.on_problem_(problem);
   }
 
-  void progress() {
+  void progress(std::uint64_t bytes_done) {
     if (!ingestor_.on_progress_) return;
     IngestProgress progress;
     progress.records = ingestor_.counts_.records();
-    progress.bytes_done = ingestor_.bytes_finished_ + input_.bytes_read();
+    progress.bytes_done = ingestor_.bytes_finished_ + bytes_done;
     progress.bytes_total = ingestor_.total_bytes_;
     progress.seconds = ingestor_.elapsed_seconds();
     ingestor_.on_progress_(progress);
@@ -63,11 +144,58 @@ class Ingestor::Sink : public RecordSink {
 
   Ingestor& ingestor_;
   const InputFile& input_;
+  std::mutex mutex_;
+  std::condition_variable ready_;  // an item was queued, or stopping_
+  std::condition_variable space_;  // an item was taken, or failure_
+  std::deque<Item> queue_;
+  bool stopping_ = false;   // no more items will come
+  bool abandoned_ = false;  // drop what is queued
+  std::exception_ptr failure_;
+  std::thread writer_thread_;  // last: started once everything above exists
+};
+
+// Connects a reader to the pipeline for one input: builds each record's document on the
+// reader's thread and queues it, with the problems, in the order the reader met them.
+class Ingestor::Sink : public RecordSink {
+ public:
+  Sink(Ingestor& ingestor, const InputFile& input, Pipeline& pipeline)
+      : ingestor_(ingestor), input_(input), pipeline_(pipeline) {}
+
+  void on_article(Article&& article, std::size_t line) override {
+    Pipeline::Item item;
+    item.line = line;
+    item.bytes_done = input_.bytes_read();
+    try {
+      item.document = ingestor_.preparer_->prepare(article);
+    } catch (const Error& e) {
+      if (e.code() != ErrorCode::bad_record) throw;
+      item.problem = Problem{input_.name(), line, e.what(), Severity::error};
+    } catch (const Xapian::Error& e) {
+      throw Error(ErrorCode::index_unavailable,
+                  input_.name() + ":" + std::to_string(line) +
+                      ": building the document failed: " + e.get_description());
+    }
+    pipeline_.push(std::move(item));
+  }
+
+  void on_problem(Problem&& problem) override {
+    Pipeline::Item item;
+    item.line = problem.line;
+    item.bytes_done = input_.bytes_read();
+    item.problem = std::move(problem);
+    pipeline_.push(std::move(item));
+  }
+
+ private:
+  Ingestor& ingestor_;
+  const InputFile& input_;
+  Pipeline& pipeline_;
 };
 
 Ingestor::Ingestor(IndexWriter& writer, ReadOptions options, ProblemHandler on_problem,
                    ProgressHandler on_progress)
     : writer_(writer),
+      preparer_(std::make_unique<DocumentPreparer>()),
       options_(std::move(options)),
       on_problem_(std::move(on_problem)),
       on_progress_(std::move(on_progress)),
@@ -80,9 +208,11 @@ void Ingestor::set_on_indexed(IndexedHandler on_indexed) { on_indexed_ = std::mo
 void Ingestor::set_total_bytes(std::optional<std::uint64_t> total) { total_bytes_ = total; }
 
 void Ingestor::ingest(InputFile& input, Format format) {
-  Sink sink(*this, input);
+  Pipeline pipeline(*this, input);
+  Sink sink(*this, input, pipeline);
   read_records(format, input.stream(), input.name(), options_, sink);
   if (auto error = input.error()) sink.on_problem({input.name(), 0, *error, Severity::error});
+  pipeline.finish();
   bytes_finished_ += input.bytes_read();
 }
 

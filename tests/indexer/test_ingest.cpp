@@ -84,6 +84,10 @@ TEST_CASE("bad records are reported with file and line, good ones indexed", "[in
   CHECK(text.find(jsonl + ":3: error: the record has neither title nor text") != std::string::npos);
   CHECK(text.find(jsonl + ":4: error: field 'published'") != std::string::npos);
   CHECK(text.find(jsonl + ":5: warning: invalid UTF-8 replaced") != std::string::npos);
+  // In input order, although records are built and written on two threads.
+  std::vector<std::size_t> lines;
+  for (const auto& problem : job.problems) lines.push_back(problem.line);
+  CHECK(lines == std::vector<std::size_t>{2, 3, 4, 5});
 
   Searcher searcher(job.index);
   CHECK(searcher.stats().documents == 3);
@@ -148,6 +152,36 @@ TEST_CASE("re-indexing the same input keeps the document count", "[ingest]") {
   const auto second = job.run({sample, seed}, options, 4);  // other batch size, same result
   CHECK(second.indexed == first.indexed);
   CHECK(Searcher(job.index).stats().documents == documents);
+}
+
+TEST_CASE("a failure on the writing thread ends the job from ingest(), later records unwritten",
+          "[ingest]") {
+  test::TempDir dir;
+  const auto path = (dir / "feed.jsonl").string();
+  std::string records;
+  for (int i = 0; i < 1200; ++i)
+    records += R"({"id":"r)" + std::to_string(i) + R"(","title":"Story","body":"text"})" + "\n";
+  test::write_file(path, records);
+  const auto index = (dir / "index").string();
+  {
+    IndexWriter writer(index, 100);
+    Ingestor ingestor(writer, {}, [](const Problem&) {});
+    std::size_t written = 0;
+    ingestor.set_on_indexed([&](const std::string&) {
+      if (++written == 601) throw Error(ErrorCode::index_unavailable, "disk full");
+    });
+    InputFile input(path);
+    try {
+      ingestor.ingest(input, Format::jsonl);
+      FAIL("expected the failure to reach the caller");
+    } catch (const Error& e) {
+      CHECK(e.code() == ErrorCode::index_unavailable);
+      CHECK(std::string(e.what()) == "disk full");
+    }
+    CHECK(written == 601);
+  }
+  // The batches committed before the failure, nothing after it.
+  CHECK(Searcher(index).stats().documents == 600);
 }
 
 TEST_CASE("progress is reported per record with the bytes read", "[ingest]") {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <iosfwd>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,6 +23,8 @@ namespace newsq::indexer {
 /// with sniff_format() instead.
 /// Throws Error(bad_parameter) when the name implies none, saying to use --format.
 Format format_for_input(std::string_view path, std::optional<Format> forced);
+
+class DocumentPreparer;
 
 struct IngestCounts {
   std::uint64_t indexed = 0;   ///< records added or replaced
@@ -42,8 +45,10 @@ class Ingestor {
   using ProblemHandler = std::function<void(const Problem&)>;
   using ProgressHandler = std::function<void(const IngestProgress&)>;
 
-  /// `writer` must outlive the Ingestor. `on_problem` is called for every problem as it is
-  /// found; `on_progress` (optional) after every record: throttle in the handler.
+  /// `writer` must outlive the Ingestor. `on_problem` is called for every problem, in input
+  /// order; `on_progress` (optional) after every record: throttle in the handler. The handlers
+  /// (and set_on_indexed's) run on the thread that writes during ingest(), one call at a time,
+  /// and never after ingest() returned.
   Ingestor(IndexWriter& writer, ReadOptions options, ProblemHandler on_problem,
            ProgressHandler on_progress = {});
   ~Ingestor();
@@ -60,7 +65,9 @@ class Ingestor {
   void set_total_bytes(std::optional<std::uint64_t> total);
 
   /// Reads every record of `input` with the reader of `format` and adds the good ones to the
-  /// writer (which commits full batches). A read or decompression error that cuts the input
+  /// writer (which commits full batches), in input order: this thread reads and builds the
+  /// documents while another writes the ones before, and every record is written (or reported)
+  /// when ingest() returns. A read or decompression error that cuts the input
   /// short is reported as an error problem for the input (line 0); what was read is kept.
   /// Throws Error(bad_parameter) for invalid page options and whatever the writer throws
   /// (index_unavailable): such failures end the job.
@@ -76,7 +83,9 @@ class Ingestor {
 
  private:
   class Sink;
+  class Pipeline;
   IndexWriter& writer_;
+  std::unique_ptr<DocumentPreparer> preparer_;
   ReadOptions options_;
   ProblemHandler on_problem_;
   ProgressHandler on_progress_;
