@@ -237,7 +237,10 @@ int run_rebuild(const RebuildRequest& request, std::ostream& err) {
     std::vector<std::size_t> ids;
     IngestCounts counts;
     {
-      IndexWriter writer(directory, add.batch_size);
+      // No fsync per commit: the generation is not live, and it is synced once, whole, below
+      // before the switch can make it live.
+      IndexWriter writer(directory, WriterOptions{add.batch_size, std::chrono::milliseconds(0),
+                                                  /*sync_commits=*/false});
       counts = ingest_inputs(add, formats, writer, err, [&](const std::string& id) {
         ids.push_back(std::hash<std::string>{}(id));
       });
@@ -254,6 +257,7 @@ int run_rebuild(const RebuildRequest& request, std::ostream& err) {
     }
     const auto live = live_directory(add.index_path, layout);
     if (!rules && live) copy_synonyms(*live, directory);
+    sync_directory_contents(directory);
     std::sort(ids.begin(), ids.end());
     const auto distinct =
         static_cast<std::uint64_t>(std::unique(ids.begin(), ids.end()) - ids.begin());
@@ -369,15 +373,8 @@ int run_restore(const std::string& index_path, const std::string& backup, std::o
     if (error)
       throw Error(ErrorCode::io_error,
                   "cannot copy " + backup + " to " + directory + ": " + error.message());
-    for (const auto& entry : fs::directory_iterator(directory)) {
-      // Durable before the switch makes it live (compact() syncs its output; a copy does not).
-      const int fd = ::open(entry.path().c_str(), O_RDONLY | O_CLOEXEC);
-      if (fd < 0 || ::fsync(fd) != 0) {
-        if (fd >= 0) ::close(fd);
-        throw Error(ErrorCode::io_error, "cannot sync " + entry.path().string());
-      }
-      ::close(fd);
-    }
+    // Durable before the switch makes it live (compact() syncs its output; a copy does not).
+    sync_directory_contents(directory);
     verify_generation(directory, documents);
     err << "restored " << backup << " (" << documents << " documents) as generation " << generation
         << '\n';

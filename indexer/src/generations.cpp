@@ -274,6 +274,17 @@ void compact_database(const std::string& from, const std::string& to) {
   }
 }
 
+void sync_directory_contents(const std::string& directory) {
+  for (const auto& entry : fs::directory_iterator(directory)) {
+    if (!entry.is_regular_file()) continue;
+    Descriptor file(::open(entry.path().c_str(), O_RDONLY | O_CLOEXEC));
+    if (file.get() < 0 || ::fsync(file.get()) != 0)
+      throw Error(ErrorCode::io_error,
+                  "cannot sync " + entry.path().string() + ": " + errno_text());
+  }
+  fsync_directory(directory);
+}
+
 std::uint64_t directory_bytes(const std::string& directory) {
   std::uint64_t total = 0;
   std::error_code error;

@@ -87,6 +87,11 @@ std::size_t copy_synonyms(const std::string& from, const std::string& to);
 /// as xapian-compact does).
 void compact_database(const std::string& from, const std::string& to);
 
+/// fsyncs every regular file of a directory (not recursively), then the directory itself: a
+/// generation written without syncs (WriterOptions::sync_commits = false) or copied is durable
+/// once this returns, before a switch makes it live. Throws Error(io_error) naming the file.
+void sync_directory_contents(const std::string& directory);
+
 /// Total size in bytes of the files in a directory (not recursive into subdirectories).
 std::uint64_t directory_bytes(const std::string& directory);
 
