@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdint>
 #include <future>
 
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/verb.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
+#include <unicode/utf8.h>
 
 #include "newsq/server/errors.hpp"
 #include "newsq/server/page.hpp"
@@ -75,6 +77,22 @@ Match match_route(const urls::url_view& url) {
       return {Route::related, second.decode()};
   }
   return {};
+}
+
+/// An article id taken from the path, where percent-encoding can decode to any bytes. Ids are
+/// text, stored and answered as JSON strings, so bytes that are not UTF-8 are refused here
+/// rather than failing later as an error of the index or of the answer.
+const std::string& checked_article_id(const std::string& id) {
+  const auto* bytes = reinterpret_cast<const std::uint8_t*>(id.data());
+  const auto length = static_cast<std::int32_t>(id.size());
+  for (std::int32_t i = 0; i < length;) {
+    UChar32 c;
+    U8_NEXT(bytes, i, length, c);
+    if (c < 0)
+      throw Error(ErrorCode::bad_parameter,
+                  "the article id in the path is not UTF-8 once percent-decoded");
+  }
+  return id;
 }
 
 constexpr std::string_view kArticleMethods = "GET, HEAD, PUT, DELETE, OPTIONS";
@@ -327,6 +345,7 @@ void Router::ingest(const Request& request, const std::string& id, const Respond
   // refused() has checked the admin key and that ingest is enabled.
   auto version = request.version();
   if (ingest_ == nullptr) return respond(error_response(ingest_disabled(), version));
+  if (!id.empty()) checked_article_id(id);
 
   std::vector<Change> changes;
   auto method = request.method();
@@ -443,9 +462,9 @@ Response Router::dispatch(const Request& request) const {
     case Route::suggest:
       return suggest(request, query);
     case Route::article:
-      return article(request, match.argument);
+      return article(request, checked_article_id(match.argument));
     case Route::related:
-      return related(request, match.argument, query);
+      return related(request, checked_article_id(match.argument), query);
     case Route::articles:
       break;
     case Route::health:

@@ -165,6 +165,12 @@ TEST_CASE_METHOD(Fixture, "GET /articles/{id} decodes the id; 404 when absent", 
   CHECK(json_of(response)["error"]["code"] == "not_found");
   CHECK(get("/articles/").result() == status::not_found);
   CHECK(get("/articles/a/b").result() == status::not_found);
+  // Ids are text: bytes that are not UTF-8 once decoded are a bad parameter, not a lookup.
+  for (const char* target : {"/articles/%FF", "/articles/a%C3", "/articles/%ED%A0%80/related"}) {
+    response = get(target);
+    CHECK(response.result() == status::bad_request);
+    CHECK(json_of(response)["error"]["code"] == "bad_parameter");
+  }
 }
 
 TEST_CASE_METHOD(Fixture, "GET /articles/{id}/related lists related stories; 404 for no story",
