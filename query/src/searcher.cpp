@@ -10,12 +10,14 @@
 #include <iterator>
 #include <queue>
 #include <sstream>
+#include <unordered_map>
 
 #include "facets.hpp"
 #include "newsq/analysis.hpp"
 #include "newsq/document.hpp"
 #include "newsq/errors.hpp"
 #include "newsq/schema.hpp"
+#include "query_text.hpp"
 #include "ranking.hpp"
 #include "snippet.hpp"
 
@@ -242,6 +244,18 @@ bool blank(std::string_view text) {
   return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
 }
 
+/// Parsed query text: the words (what must match) and an optional boost (what ranks higher).
+struct TextQuery {
+  Xapian::Query words;
+  Xapian::Query boost;  ///< empty when none
+  /// Whether ranking the words and the boost apart is worth its second run (see execute()).
+  bool split = false;
+  /// The one query that means the same: the words, with the boost's weight where it matches.
+  Xapian::Query combined() const {
+    return boost.empty() ? words : Xapian::Query(Xapian::Query::OP_AND_MAYBE, words, boost);
+  }
+};
+
 }  // namespace
 
 struct Searcher::Impl {
@@ -433,9 +447,20 @@ struct Searcher::Impl {
     return Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end());
   }
 
+  /// A match in ranking order, with the score that ranked it and the near-duplicates folded
+  /// into it.
+  struct Ranked {
+    Xapian::MSetIterator match;
+    double score = 0;
+    Xapian::doccount collapsed = 0;
+  };
+
   // The typed query, before any fallback: parsed with every word required (match=all) or any.
   struct Attempt {
-    Xapian::MSet mset;
+    Xapian::MSet mset;     ///< the run that counts matches and feeds the facet spies
+    Xapian::MSet boosted;  ///< split runs only: the matches of the boost (see execute())
+    /// The matches asked for, best first: from request.offset, or from the top for the blend.
+    std::vector<Ranked> matches;
     Xapian::ValueCountMatchSpy topic_spy{schema::kSlotTopics};
     Xapian::ValueCountMatchSpy day_spy{schema::kSlotDay};
   };
@@ -443,26 +468,94 @@ struct Searcher::Impl {
   /// How one search orders its matches (decided once per request, see run()).
   enum class Order { text, date, blended };
 
-  void execute(const SearchRequest& request, Order order, const Xapian::Query& text,
+  /// Relevance-ordered pages up to this depth run a boosted query as two (see execute()); deeper
+  /// pages run it as one, which ranks no deeper than it must.
+  static constexpr std::size_t kMaxSplitDepth = 1000;
+  /// All-word queries of at most this many words run as two (see text_query()).
+  static constexpr std::size_t kSplitMaxAllWords = 4;
+
+  void execute(const SearchRequest& request, Order order, const TextQuery& text,
                const Xapian::Query& filter, Xapian::doccount check_at_least, Attempt& attempt) {
-    const Xapian::Query full =
-        filter.empty() ? text : Xapian::Query(Xapian::Query::OP_FILTER, text, filter);
-    Xapian::Enquire enquire(db);
-    enquire.set_weighting_scheme(ranking::weight());
-    enquire.set_query(full);
-    if (order == Order::date)
-      enquire.set_sort_by_value_then_relevance(schema::kSlotPublished, true);
-    if (request.collapse) enquire.set_collapse_key(schema::kSlotCollapse);
-    if (request.facet_topics) enquire.add_matchspy(&attempt.topic_spy);
-    if (request.facet_date) enquire.add_matchspy(&attempt.day_spy);
+    const auto filtered = [&](const Xapian::Query& query) {
+      return filter.empty() ? query : Xapian::Query(Xapian::Query::OP_FILTER, query, filter);
+    };
+    const auto make_enquire = [&](const Xapian::Query& query) {
+      Xapian::Enquire enquire(db);
+      enquire.set_weighting_scheme(ranking::weight());
+      enquire.set_query(filtered(query));
+      if (order == Order::date)
+        enquire.set_sort_by_value_then_relevance(schema::kSlotPublished, true);
+      if (request.collapse) enquire.set_collapse_key(schema::kSlotCollapse);
+      return enquire;
+    };
     // The blend re-ranks the head of the text ranking, so it needs that head from the top.
     const std::size_t first = order == Order::blended ? 0 : request.offset;
     const std::size_t count = order == Order::blended
                                   ? std::max(kRecencyWindow, request.offset + request.limit)
                                   : request.limit;
-    attempt.mset = enquire.get_mset(static_cast<Xapian::doccount>(first),
-                                    static_cast<Xapian::doccount>(count),
-                                    std::max(check_at_least, static_cast<Xapian::doccount>(count)));
+    const auto at_least = [&](std::size_t items) {
+      return std::max(check_at_least, static_cast<Xapian::doccount>(items));
+    };
+
+    // A boost (the words side by side, the spelling as typed) adds weight to the matches that
+    // have it, and keeps Xapian from skipping any match as it ranks: every match of "oil OR
+    // prices" is scored and checked for the phrase, where the words alone let it skip all but a
+    // few (about 20 times the cost for any-word queries, 1.3 times for all-word ones, on
+    // Reuters). So a relevance ranking runs the words alone and the words AND the boost, each
+    // for the top `first + count`, and merges the two: a match in the second list scores what the
+    // boosted query gives it (words + boost), any other what the words give it. That is the
+    // boosted query's own top list, scores and order: a match of the true top list without the
+    // boost is in the first list (every match scores at least its words' weight), one with the
+    // boost is in the second, and a boosted match missing from the second list, scored lower
+    // here, has the second list's matches above it. With collapsing, each key keeps its better
+    // match, which is the boosted query's choice for the same reason.
+    const bool split = text.split && !text.boost.empty() && order != Order::date &&
+                       first + count <= kMaxSplitDepth;
+    if (!split) {
+      Xapian::Enquire enquire = make_enquire(text.combined());
+      if (request.facet_topics) enquire.add_matchspy(&attempt.topic_spy);
+      if (request.facet_date) enquire.add_matchspy(&attempt.day_spy);
+      attempt.mset = enquire.get_mset(static_cast<Xapian::doccount>(first),
+                                      static_cast<Xapian::doccount>(count), at_least(count));
+      for (auto it = attempt.mset.begin(); it != attempt.mset.end(); ++it)
+        attempt.matches.push_back({it, it.get_weight(), it.get_collapse_count()});
+      return;
+    }
+    const auto wanted = static_cast<Xapian::doccount>(first + count);
+    Xapian::Enquire words = make_enquire(text.words);
+    if (request.facet_topics) words.add_matchspy(&attempt.topic_spy);
+    if (request.facet_date) words.add_matchspy(&attempt.day_spy);
+    attempt.mset = words.get_mset(0, wanted, at_least(wanted));
+    attempt.boosted =
+        make_enquire(Xapian::Query(Xapian::Query::OP_AND, text.words, text.boost)).get_mset(0, wanted);
+
+    // One entry per collapse key (per document when not collapsing or the key is empty).
+    std::vector<Ranked> merged;
+    std::unordered_map<std::string, std::size_t> by_key;
+    const auto add = [&](const Xapian::MSet& mset) {
+      for (auto it = mset.begin(); it != mset.end(); ++it) {
+        std::string key = request.collapse ? it.get_collapse_key() : std::string();
+        if (key.empty()) key = "#" + std::to_string(*it);  // no collapse key is ever empty
+        const Ranked entry{it, it.get_weight(), it.get_collapse_count()};
+        const auto [slot, added] = by_key.emplace(std::move(key), merged.size());
+        if (added) {
+          merged.push_back(entry);
+          continue;
+        }
+        Ranked& kept = merged[slot->second];
+        const Xapian::doccount collapsed = std::max(kept.collapsed, entry.collapsed);
+        if (entry.score > kept.score) kept = entry;
+        kept.collapsed = collapsed;
+      }
+    };
+    add(attempt.mset);
+    add(attempt.boosted);
+    // Xapian's order: weight, then ascending document id.
+    std::sort(merged.begin(), merged.end(), [](const Ranked& a, const Ranked& b) {
+      return a.score != b.score ? a.score > b.score : *a.match < *b.match;
+    });
+    const std::size_t end = std::min(merged.size(), first + count);
+    for (std::size_t i = std::min(first, end); i < end; ++i) attempt.matches.push_back(merged[i]);
   }
 
   /// The reference time of the recency decay: the request's, else the newest publication time
@@ -475,43 +568,37 @@ struct Searcher::Impl {
   }
 
   /// The hits of the requested page, in order, with the score that ordered them.
-  struct Ranked {
-    Xapian::MSetIterator match;
-    double score = 0;
-  };
-
-  std::vector<Ranked> page(const SearchRequest& request, Order order, const Xapian::MSet& mset) {
-    std::vector<Ranked> ranked;
-    if (order != Order::blended) {
-      for (auto it = mset.begin(); it != mset.end(); ++it) ranked.push_back({it, it.get_weight()});
-      return ranked;
-    }
+  std::vector<Ranked> page(const SearchRequest& request, Order order, const Attempt& attempt) {
+    const std::vector<Ranked>& matches = attempt.matches;
+    if (order != Order::blended) return matches;
     // sort=relevance: blend recency into the first kRecencyWindow text matches. A match's
     // blended score is at most (1 - weight) * text / best + weight, and text only falls down the
     // list, so the scan stops as soon as no later match could reach the page.
+    std::vector<Ranked> ranked;
     const double weight = request.recency.weight;
-    const double best = mset.get_max_attained();
+    // The matches run from the top here, so the first has the best weight attained.
+    const double best = matches.empty() ? 0.0 : matches.front().score;
     const std::optional<double> now = recency_now(request.recency);
     const double half_life = request.recency.half_life_days * 86400.0;
     const std::size_t wanted = request.offset + request.limit;
-    const std::size_t window = std::min<std::size_t>(mset.size(), kRecencyWindow);
-    const auto text_part = [&](const Xapian::MSetIterator& it) {
-      return best > 0 ? (1 - weight) * it.get_weight() / best : 0.0;
+    const std::size_t window = std::min<std::size_t>(matches.size(), kRecencyWindow);
+    const auto text_part = [&](const Ranked& match) {
+      return best > 0 ? (1 - weight) * match.score / best : 0.0;
     };
     std::priority_queue<double, std::vector<double>, std::greater<>> top;  // best `wanted` so far
     for (std::size_t i = 0; i < window; ++i) {
-      const Xapian::MSetIterator it = mset[static_cast<Xapian::doccount>(i)];
-      const double text = text_part(it);
+      const Ranked& match = matches[i];
+      const double text = text_part(match);
       if (top.size() >= wanted && text + weight <= top.top()) break;
       double recency = 0;
       if (now) {
-        const std::string published = it.get_document().get_value(schema::kSlotPublished);
+        const std::string published = match.match.get_document().get_value(schema::kSlotPublished);
         if (!published.empty()) {
           const double age = std::max(0.0, *now - Xapian::sortable_unserialise(published));
           recency = std::exp2(-age / half_life);
         }
       }
-      ranked.push_back({it, text + weight * recency});
+      ranked.push_back({match.match, text + weight * recency, match.collapsed});
       top.push(ranked.back().score);
       if (top.size() > wanted) top.pop();
     }
@@ -519,10 +606,8 @@ struct Searcher::Impl {
                      [](const Ranked& a, const Ranked& b) { return a.score > b.score; });
     // Past the window (deep pages only), text order, scored without recency.
     if (ranked.size() >= window)
-      for (std::size_t i = window; i < std::min<std::size_t>(mset.size(), wanted); ++i) {
-        const Xapian::MSetIterator it = mset[static_cast<Xapian::doccount>(i)];
-        ranked.push_back({it, text_part(it)});
-      }
+      for (std::size_t i = window; i < std::min<std::size_t>(matches.size(), wanted); ++i)
+        ranked.push_back({matches[i].match, text_part(matches[i]), matches[i].collapsed});
     if (ranked.size() > wanted) ranked.resize(wanted);
     ranked.erase(ranked.begin(),
                  ranked.begin() + static_cast<std::ptrdiff_t>(std::min(request.offset, ranked.size())));
@@ -552,7 +637,7 @@ struct Searcher::Impl {
     // matching, where an unknown word does not empty the result.
     std::string corrected;
     const bool suggest_now = request.match == MatchMode::any;
-    Xapian::Query query = text_query(folded, stemmer, typed_op, suggest_now ? &corrected : nullptr);
+    TextQuery query = text_query(folded, stemmer, typed_op, suggest_now ? &corrected : nullptr);
     if (!corrected.empty() && corrected != folded) result.suggestion = corrected;
 
     Xapian::doccount check_at_least = static_cast<Xapian::doccount>(request.offset + request.limit);
@@ -574,7 +659,7 @@ struct Searcher::Impl {
       }
       if (result.suggestion) {
         auto retry = std::make_unique<Attempt>();
-        Xapian::Query fixed = text_query(*result.suggestion, stemmer, typed_op, nullptr);
+        TextQuery fixed = text_query(*result.suggestion, stemmer, typed_op, nullptr);
         execute(request, order, fixed, filter, check_at_least, *retry);
         if (retry->mset.get_matches_upper_bound() > 0) {
           result.corrected = true;
@@ -584,10 +669,11 @@ struct Searcher::Impl {
           text = *result.suggestion;
         }
       }
+      const Xapian::Query typed = query.combined();
       if (!result.corrected && request.match == MatchMode::all &&
-          std::distance(query.get_unique_terms_begin(), query.get_unique_terms_end()) > 1) {
+          std::distance(typed.get_unique_terms_begin(), typed.get_unique_terms_end()) > 1) {
         auto retry = std::make_unique<Attempt>();
-        Xapian::Query relaxed = text_query(text, stemmer, Xapian::Query::OP_OR, nullptr);
+        TextQuery relaxed = text_query(text, stemmer, Xapian::Query::OP_OR, nullptr);
         execute(request, order, relaxed, filter, check_at_least, *retry);
         if (retry->mset.get_matches_upper_bound() > 0) {
           result.corrected = text != folded;
@@ -605,7 +691,8 @@ struct Searcher::Impl {
     if (request.facet_date)
       result.date_facets = date_histogram(attempt->day_spy, *request.facet_date);
 
-    add_hits(result, page(request, order, mset), query_words(query), stemmer, request.snippets);
+    add_hits(result, page(request, order, *attempt), query_words(query.combined()), stemmer,
+             request.snippets);
     return result;
   }
 
@@ -632,7 +719,7 @@ struct Searcher::Impl {
       hit.source = article.source;
       hit.kind = article.kind;
       hit.score = entry.score;
-      hit.collapsed = it.get_collapse_count();
+      hit.collapsed = entry.collapsed;
       if (snippets) {
         const std::string& text = !article.body.empty()      ? article.body
                                   : !article.summary.empty() ? article.summary
@@ -680,7 +767,8 @@ struct Searcher::Impl {
     result.total = mset.get_matches_estimated();
     result.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
     std::vector<Ranked> ranked;
-    for (auto it = mset.begin(); it != mset.end(); ++it) ranked.push_back({it, it.get_weight()});
+    for (auto it = mset.begin(); it != mset.end(); ++it)
+      ranked.push_back({it, it.get_weight(), it.get_collapse_count()});
     add_hits(result, ranked, query_words(words), Analyzer::stemmer_for(article.lang),
              request.snippets);
     return result;
@@ -775,11 +863,11 @@ struct Searcher::Impl {
   static std::string lower(const std::string& text) { return Xapian::Unicode::tolower(text); }
 
   // Parses folded query text. A plain run of words ("Tartous naval base", "New York") also gets
-  // the same words as a phrase, as an optional part: stories that have them side by side rank
-  // above stories that merely have them all (BM25 alone knows nothing of word order).
-  Xapian::Query text_query(const std::string& text, const Xapian::Stem& stemmer,
-                           Xapian::Query::op op, std::string* corrected) {
-    if (blank(text)) return Xapian::Query::MatchAll;
+  // the same words as a phrase, as a boost: stories that have them side by side rank above
+  // stories that merely have them all (BM25 alone knows nothing of word order).
+  TextQuery text_query(const std::string& text, const Xapian::Stem& stemmer, Xapian::Query::op op,
+                       std::string* corrected) {
+    if (blank(text)) return {Xapian::Query::MatchAll, {}};
     constexpr unsigned kFlags =
         Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_WILDCARD |
         Xapian::QueryParser::FLAG_SPELLING_CORRECTION | Xapian::QueryParser::FLAG_CJK_NGRAM |
@@ -787,10 +875,10 @@ struct Searcher::Impl {
     auto qp = parser(stemmer, op);
     const unsigned flags =
         corrected ? kFlags : kFlags & ~unsigned(Xapian::QueryParser::FLAG_SPELLING_CORRECTION);
-    Xapian::Query parsed = qp.parse_query(text, flags);
+    Xapian::Query parsed = qp.parse_query(without_stray_proximity(text), flags);
     if (corrected) *corrected = qp.get_corrected_query_string();
     const std::size_t words = plain_words(text);
-    if (words == 0) return parsed;
+    if (words == 0) return {parsed, {}};
     std::vector<Xapian::Query> boosts;
     if (words >= 2) {
       auto phrase_parser = parser(stemmer, op);
@@ -805,9 +893,11 @@ struct Searcher::Impl {
       Xapian::Query typed = typed_parser.parse_query(text, Xapian::QueryParser::FLAG_CJK_NGRAM);
       if (!typed.empty()) boosts.push_back(typed);
     }
-    if (boosts.empty()) return parsed;
-    return Xapian::Query(Xapian::Query::OP_AND_MAYBE, parsed,
-                         Xapian::Query(Xapian::Query::OP_OR, boosts.begin(), boosts.end()));
+    if (boosts.empty()) return {parsed, {}};
+    // Two runs pay when the words alone match many stories: any of them, or a few words that
+    // must all match. A pasted title matches a handful, and one run checks them faster.
+    const bool split = op == Xapian::Query::OP_OR || words <= kSplitMaxAllWords;
+    return {parsed, Xapian::Query(Xapian::Query::OP_OR, boosts.begin(), boosts.end()), split};
   }
 
   // The number of words when the text is words only (no quotes, brackets, field prefixes,
