@@ -33,7 +33,7 @@ std::vector<std::string> title_words(const std::string& title) {
   return words;
 }
 
-enum class QueryClass { single, words, phrase, filtered, facets, words_text };
+enum class QueryClass { single, words, phrase, filtered, facets, words_text, words_any };
 
 std::vector<SearchRequest> make_requests(const std::vector<Article>& articles, QueryClass kind,
                                          bool snippets) {
@@ -52,10 +52,13 @@ std::vector<SearchRequest> make_requests(const std::vector<Article>& articles, Q
         break;
       case QueryClass::words:
       case QueryClass::words_text:
+      case QueryClass::words_any:
         request.query = words[start] + " " + words[start + 1];
         if (rng.below(2) == 1) request.query += " " + words[start + 2];
-        // The default (relevance) blends recency over a 100-hit window; text skips that.
+        // The default (relevance) blends recency over a 50-hit window; text skips that.
         if (kind == QueryClass::words_text) request.sort = SortOrder::text;
+        // Any word: the phrase boost must not cost the ranking its skipping (the split runs).
+        if (kind == QueryClass::words_any) request.match = MatchMode::any;
         break;
       case QueryClass::phrase:
         request.query = "\"" + words[start] + " " + words[start + 1] + "\"";
@@ -130,6 +133,7 @@ void register_search_benchmarks(const MicroContext& context) {
       {"Search/single_term", QueryClass::single, false},
       {"Search/words", QueryClass::words, false},
       {"Search/words_sort_text", QueryClass::words_text, false},
+      {"Search/words_any", QueryClass::words_any, false},
       {"Search/phrase", QueryClass::phrase, false},
       {"Search/filtered_topic_date", QueryClass::filtered, false},
       {"Search/facets_topic_month", QueryClass::facets, false},
