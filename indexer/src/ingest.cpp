@@ -8,6 +8,7 @@
 #include <mutex>
 #include <ostream>
 #include <thread>
+#include <vector>
 
 #include <xapian.h>
 
@@ -60,12 +61,15 @@ class Ingestor::Pipeline {
 
   // Queues an item, waiting while the queue is full; rethrows the writer thread's failure.
   void push(Item&& item) {
+    std::vector<Xapian::Document> written;
     std::unique_lock lock(mutex_);
     space_.wait(lock, [&] { return queue_.size() < kCapacity || failure_; });
     if (failure_) std::rethrow_exception(failure_);
     queue_.push_back(std::move(item));
+    written.swap(written_);
     lock.unlock();
     ready_.notify_one();
+    // `written` is freed here, on this thread, after the lock.
   }
 
   // Waits until every queued item is written, then rethrows the writer thread's failure.
@@ -107,8 +111,17 @@ class Ingestor::Pipeline {
 
   void handle(Item& item) {
     if (item.document) {
+      // Freeing a document (its terms and positions) is a few percent of the write: the writer
+      // thread, the busier one, hands written documents back to the reading thread for that.
+      // Once written, this thread holds the only reference, so the (not atomic) count is safe.
+      Xapian::Document document = item.document->document;
       try {
         const std::string id = ingestor_.writer_.add(std::move(*item.document));
+        item.document.reset();
+        {
+          std::lock_guard lock(mutex_);
+          written_.push_back(std::move(document));
+        }
         ++ingestor_.counts_.indexed;
         if (ingestor_.on_indexed_) ingestor_.on_indexed_(id);
       } catch (const Error& e) {
@@ -148,6 +161,7 @@ class Ingestor::Pipeline {
   std::condition_variable ready_;  // an item was queued, or stopping_
   std::condition_variable space_;  // an item was taken, or failure_
   std::deque<Item> queue_;
+  std::vector<Xapian::Document> written_;  // to be freed by the reading thread
   bool stopping_ = false;   // no more items will come
   bool abandoned_ = false;  // drop what is queued
   std::exception_ptr failure_;
