@@ -255,10 +255,14 @@ std::optional<std::string> unescape(std::string_view raw, bool escaped) {
     for (std::size_t i = at; i < at + 4; ++i) {
       const char c = raw[i];
       code <<= 4;
-      if (c >= '0' && c <= '9') code |= static_cast<std::uint32_t>(c - '0');
-      else if (c >= 'a' && c <= 'f') code |= static_cast<std::uint32_t>(c - 'a' + 10);
-      else if (c >= 'A' && c <= 'F') code |= static_cast<std::uint32_t>(c - 'A' + 10);
-      else return false;
+      if (c >= '0' && c <= '9')
+        code |= static_cast<std::uint32_t>(c - '0');
+      else if (c >= 'a' && c <= 'f')
+        code |= static_cast<std::uint32_t>(c - 'a' + 10);
+      else if (c >= 'A' && c <= 'F')
+        code |= static_cast<std::uint32_t>(c - 'A' + 10);
+      else
+        return false;
     }
     return true;
   };
@@ -270,34 +274,27 @@ std::optional<std::string> unescape(std::string_view raw, bool escaped) {
       continue;
     }
     if (++i == raw.size()) return std::nullopt;
-    switch (raw[i]) {
-      case '"': out += '"'; break;
-      case '\\': out += '\\'; break;
-      case '/': out += '/'; break;
-      case 'b': out += '\b'; break;
-      case 'f': out += '\f'; break;
-      case 'n': out += '\n'; break;
-      case 'r': out += '\r'; break;
-      case 't': out += '\t'; break;
-      case 'u': {
-        std::uint32_t code = 0;
-        if (!hex4(i + 1, code)) return std::nullopt;
-        i += 4;
-        if (code >= 0xDC00 && code <= 0xDFFF) return std::nullopt;  // a lone low surrogate
-        if (code >= 0xD800 && code <= 0xDBFF) {
-          std::uint32_t low = 0;
-          if (i + 2 >= raw.size() || raw[i + 1] != '\\' || raw[i + 2] != 'u' ||
-              !hex4(i + 3, low) || low < 0xDC00 || low > 0xDFFF)
-            return std::nullopt;
-          i += 6;
-          code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
-        }
-        append_utf8(out, code);
-        break;
-      }
-      default:
-        return std::nullopt;
+    if (raw[i] != 'u') {  // \" \\ \/ \b \f \n \r \t
+      constexpr std::string_view kEscapes = "\"\\/bfnrt";
+      constexpr std::string_view kMeanings = "\"\\/\b\f\n\r\t";
+      const std::size_t escape = kEscapes.find(raw[i]);
+      if (escape == std::string_view::npos) return std::nullopt;
+      out += kMeanings[escape];
+      continue;
     }
+    std::uint32_t code = 0;
+    if (!hex4(i + 1, code)) return std::nullopt;
+    i += 4;
+    if (code >= 0xDC00 && code <= 0xDFFF) return std::nullopt;  // a lone low surrogate
+    if (code >= 0xD800 && code <= 0xDBFF) {
+      std::uint32_t low = 0;
+      if (i + 2 >= raw.size() || raw[i + 1] != '\\' || raw[i + 2] != 'u' || !hex4(i + 3, low) ||
+          low < 0xDC00 || low > 0xDFFF)
+        return std::nullopt;
+      i += 6;
+      code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
+    }
+    append_utf8(out, code);
   }
   return out;
 }
@@ -341,9 +338,10 @@ bool raw_list(const RawValue& value, std::vector<std::string>* values) {
 std::optional<Article> hit_fields_from_stored(std::string_view stored, bool with_text) {
   RawValue id, url, title, body, summary, published, topics, authors, source, kind, lang;
   const std::pair<std::string_view, RawValue*> known[] = {
-      {"id", &id},         {"url", &url},         {"title", &title},   {"body", &body},
-      {"summary", &summary}, {"published", &published}, {"topics", &topics},
-      {"authors", &authors}, {"source", &source}, {"kind", &kind},     {"lang", &lang}};
+      {"id", &id},         {"url", &url},         {"title", &title},
+      {"body", &body},     {"summary", &summary}, {"published", &published},
+      {"topics", &topics}, {"authors", &authors}, {"source", &source},
+      {"kind", &kind},     {"lang", &lang}};
   JsonCursor cursor(stored);
   if (!cursor.consume('{')) return std::nullopt;
   if (!cursor.consume('}')) {
@@ -367,8 +365,8 @@ std::optional<Article> hit_fields_from_stored(std::string_view stored, bool with
     // An integer id reads as its digits (what article_from_json's dump() gives), when they are
     // written the way nlohmann writes them back.
     const std::string_view digits = id.text.substr(id.text[0] == '-' ? 1 : 0);
-    if (digits.empty() || digits.size() > 18 || digits.find_first_not_of("0123456789") !=
-                                                      std::string_view::npos ||
+    if (digits.empty() || digits.size() > 18 ||
+        digits.find_first_not_of("0123456789") != std::string_view::npos ||
         (digits.size() > 1 && digits[0] == '0') || id.text == "-0")
       return std::nullopt;
     article.id = std::string(id.text);

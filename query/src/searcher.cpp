@@ -526,8 +526,8 @@ struct Searcher::Impl {
     if (request.facet_topics) words.add_matchspy(&attempt.topic_spy);
     if (request.facet_date) words.add_matchspy(&attempt.day_spy);
     attempt.mset = words.get_mset(0, wanted, at_least(wanted));
-    attempt.boosted =
-        make_enquire(Xapian::Query(Xapian::Query::OP_AND, text.words, text.boost)).get_mset(0, wanted);
+    attempt.boosted = make_enquire(Xapian::Query(Xapian::Query::OP_AND, text.words, text.boost))
+                          .get_mset(0, wanted);
 
     // One entry per collapse key (per document when not collapsing or the key is empty).
     std::vector<Ranked> merged;
