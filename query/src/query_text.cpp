@@ -3,12 +3,18 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstdint>
+#include <vector>
+
+#include <unicode/utf8.h>
 
 namespace newsq {
 
 namespace {
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
 
 /// "NEAR/3" or "ADJ/12": a proximity operator with its window.
 bool is_windowed_proximity(std::string_view token) {
@@ -21,37 +27,105 @@ bool is_windowed_proximity(std::string_view token) {
   return false;
 }
 
-/// A token after which a proximity operator has no word on its left: an operator or an opening
-/// bracket.
-bool leaves_no_word(std::string_view token) {
-  static constexpr std::array<std::string_view, 7> kNoWord = {"AND", "OR",  "NOT", "XOR",
-                                                              "NEAR", "ADJ", "("};
-  return std::find(kNoWord.begin(), kNoWord.end(), token) != kNoWord.end() ||
+bool is_operator(std::string_view token) {
+  static constexpr std::array<std::string_view, 6> kOperators = {"AND", "OR",   "XOR",
+                                                                 "NOT", "NEAR", "ADJ"};
+  return std::find(kOperators.begin(), kOperators.end(), token) != kOperators.end() ||
          is_windowed_proximity(token);
 }
 
-}  // namespace
+/// A token span of the text: runs of non-space, brackets on their own (Xapian's lexer needs
+/// no space around them).
+struct Token {
+  std::size_t begin;
+  std::size_t end;
+};
 
-std::string without_stray_proximity(std::string_view text) {
-  std::string out(text);
-  // Tokens as Xapian's lexer sees the operators: runs of non-space, with brackets on their own.
-  std::string_view previous = "(";  // the start of the text leaves no word either
+std::vector<Token> tokens_of(std::string_view text) {
+  std::vector<Token> tokens;
   std::size_t i = 0;
-  while (i < out.size()) {
-    if (is_space(out[i])) {
+  while (i < text.size()) {
+    if (is_space(text[i])) {
       ++i;
       continue;
     }
     std::size_t end = i + 1;
-    if (out[i] != '(' && out[i] != ')')
-      while (end < out.size() && !is_space(out[end]) && out[end] != '(' && out[end] != ')') ++end;
-    const std::string_view token(out.data() + i, end - i);
-    if (is_windowed_proximity(token) && leaves_no_word(previous)) {
-      for (std::size_t k = i; k < end; ++k)
-        out[k] = static_cast<char>(std::tolower(static_cast<unsigned char>(out[k])));
-    }
-    previous = std::string_view(out.data() + i, end - i);
+    if (text[i] != '(' && text[i] != ')')
+      while (end < text.size() && !is_space(text[end]) && text[end] != '(' && text[end] != ')')
+        ++end;
+    tokens.push_back({i, end});
     i = end;
+  }
+  return tokens;
+}
+
+/// The code points Xapian's CJK n-gram tokeniser takes as CJK (its codepoint_is_cjk).
+bool is_cjk(UChar32 c) {
+  return (c >= 0x2E80 && c <= 0x2EFF) || (c >= 0x3000 && c <= 0x9FFF) ||
+         (c >= 0xA700 && c <= 0xA71F) || (c >= 0xAC00 && c <= 0xD7AF) ||
+         (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFE30 && c <= 0xFE4F) ||
+         (c >= 0xFF00 && c <= 0xFFEF) || (c >= 0x20000 && c <= 0x2A6DF) ||
+         (c >= 0x2F800 && c <= 0x2FA1F);
+}
+
+}  // namespace
+
+std::string with_cjk_runs_grouped(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 8);
+  const auto* bytes = reinterpret_cast<const std::uint8_t*>(text.data());
+  const auto length = static_cast<std::int32_t>(text.size());
+  bool in_phrase = false;
+  bool word_start = true;  // at the start, after a space or an opening bracket
+  std::int32_t i = 0;
+  while (i < length) {
+    const std::int32_t start = i;
+    UChar32 c;
+    U8_NEXT(bytes, i, length, c);
+    if (!in_phrase && word_start && c >= 0 && is_cjk(c)) {
+      // The whole run, bracketed.
+      std::int32_t end = i;
+      while (end < length) {
+        std::int32_t next = end;
+        UChar32 d;
+        U8_NEXT(bytes, next, length, d);
+        if (d < 0 || !is_cjk(d)) break;
+        end = next;
+      }
+      out += '(';
+      out.append(text.substr(static_cast<std::size_t>(start), static_cast<std::size_t>(end - start)));
+      out += ')';
+      i = end;
+      word_start = false;
+      continue;
+    }
+    out.append(text.substr(static_cast<std::size_t>(start), static_cast<std::size_t>(i - start)));
+    if (c == '"') in_phrase = !in_phrase;
+    word_start = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '(';
+  }
+  return out;
+}
+
+std::string without_stray_operators(std::string_view text) {
+  std::string out(text);
+  const std::vector<Token> tokens = tokens_of(out);
+  auto token_at = [&](std::size_t k) {
+    return std::string_view(out).substr(tokens[k].begin, tokens[k].end - tokens[k].begin);
+  };
+  for (std::size_t k = 0; k < tokens.size(); ++k) {
+    const std::string_view token = token_at(k);
+    if (!is_operator(token)) continue;
+    // On the left, a word: not the start, not "(", not an operator (but AND before NOT).
+    const std::string_view left = k > 0 ? token_at(k - 1) : std::string_view("(");
+    const bool word_left =
+        left != "(" && (!is_operator(left) || (token == "NOT" && left == "AND"));
+    // On the right, a word too: not the end, not ")", not an operator (but NOT after AND).
+    const std::string_view right = k + 1 < tokens.size() ? token_at(k + 1) : std::string_view(")");
+    const bool word_right =
+        right != ")" && (!is_operator(right) || (token == "AND" && right == "NOT"));
+    if (word_left && word_right) continue;
+    for (std::size_t i = tokens[k].begin; i < tokens[k].end; ++i)
+      out[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(out[i])));
   }
   return out;
 }

@@ -6,14 +6,23 @@
 
 namespace newsq {
 
-/// `text` with every proximity operator that has a window ("NEAR/3", "ADJ/2") and does not
-/// follow a word lower-cased, so that the parser reads it as a plain word.
+/// `text` with every boolean or proximity operator (AND, OR, XOR, NOT, NEAR, ADJ, NEAR/n,
+/// ADJ/n) that lacks a word on either side lower-cased, so that the parser reads it as a plain
+/// word: "OR oil" → "or oil", "a AND ADJ/3 b" → "a AND adj/3 b", "oil AND" → "oil and".
+/// "a AND NOT b" is left alone (AND NOT is one operator).
 ///
-/// Xapian 1.4.22's QueryParser leaks 96 bytes each time it meets such an operator right after
-/// another operator or at the start ("a AND ADJ/3 b", "NOT NEAR/2 x": found by fuzz_query) and
-/// gives up on that parse; from a public search box that is memory an attacker could make the
-/// server lose at will. Those queries are malformed anyway (the parser then reads them again
-/// without operators), so nothing a well-formed query means changes: "a NEAR/3 b" is untouched.
-std::string without_stray_proximity(std::string_view text);
+/// Such a query is a syntax error to Xapian, which then parses it again without operators, so
+/// the operator would have been read as a word anyway; but Xapian 1.4.22's parser leaks 96 bytes
+/// on some of these failed first parses (found by fuzz_query: "a AND ADJ/3 b", a leading "OR"
+/// before Chinese text), memory that anyone at a public search box could make the server lose
+/// at will. Well-formed queries are unchanged.
+std::string without_stray_operators(std::string_view text);
+
+/// `text` with each run of CJK characters (Chinese, Japanese, Korean) that starts a word put in
+/// brackets: "Apple 中文 b" → "Apple (中文) b". Xapian 1.4.22's parser, with CJK n-grams on,
+/// fails with "parse error" on a CJK word between two other words ("a 中文 b", "iPhone 苹果X")
+/// but reads the bracketed form, which means the same. Runs inside a quoted phrase, or glued to
+/// what comes before them ("title:中文", "+中文", "b中文"), are left as they are.
+std::string with_cjk_runs_grouped(std::string_view text);
 
 }  // namespace newsq

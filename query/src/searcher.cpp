@@ -875,7 +875,7 @@ struct Searcher::Impl {
     auto qp = parser(stemmer, op);
     const unsigned flags =
         corrected ? kFlags : kFlags & ~unsigned(Xapian::QueryParser::FLAG_SPELLING_CORRECTION);
-    Xapian::Query parsed = qp.parse_query(without_stray_proximity(text), flags);
+    Xapian::Query parsed = qp.parse_query(without_stray_operators(with_cjk_runs_grouped(text)), flags);
     if (corrected) *corrected = qp.get_corrected_query_string();
     const std::size_t words = plain_words(text);
     if (words == 0) return {parsed, {}};
