@@ -6,15 +6,12 @@
 #include <cstdint>
 #include <vector>
 
+#include <unicode/uchar.h>
 #include <unicode/utf8.h>
 
 namespace newsq {
 
 namespace {
-
-bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
 
 /// "NEAR/3" or "ADJ/12": a proximity operator with its window.
 bool is_windowed_proximity(std::string_view token) {
@@ -34,26 +31,52 @@ bool is_operator(std::string_view token) {
          is_windowed_proximity(token);
 }
 
-/// A token span of the text: runs of non-space, brackets on their own (Xapian's lexer needs
-/// no space around them).
+/// A token span of the text.
 struct Token {
   std::size_t begin;
   std::size_t end;
 };
 
+/// A letter, digit or mark, as Xapian's lexer reads words. A byte that is not UTF-8 counts as
+/// no word (Xapian reads it as a Latin-1 character, a word character or not): taking fewer
+/// words makes this guard lower-case more operators, never fewer.
+bool word_char_at(const std::uint8_t* bytes, std::int32_t& i, std::int32_t length) {
+  if (bytes[i] < 0x80) {
+    const char c = static_cast<char>(bytes[i++]);
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  }
+  UChar32 c;
+  U8_NEXT(bytes, i, length, c);
+  return c >= 0 && (u_isalnum(c) || u_charType(c) == U_NON_SPACING_MARK);
+}
+
+/// The words of the text as Xapian's lexer sees its operators: runs of word characters, with a
+/// proximity operator's "/N" kept on it, and brackets on their own; everything else separates.
 std::vector<Token> tokens_of(std::string_view text) {
   std::vector<Token> tokens;
-  std::size_t i = 0;
-  while (i < text.size()) {
-    if (is_space(text[i])) {
+  const auto* bytes = reinterpret_cast<const std::uint8_t*>(text.data());
+  const auto length = static_cast<std::int32_t>(text.size());
+  std::int32_t i = 0;
+  while (i < length) {
+    const std::int32_t start = i;
+    if (text[static_cast<std::size_t>(i)] == '(' || text[static_cast<std::size_t>(i)] == ')') {
       ++i;
+      tokens.push_back({static_cast<std::size_t>(start), static_cast<std::size_t>(i)});
       continue;
     }
-    std::size_t end = i + 1;
-    if (text[i] != '(' && text[i] != ')')
-      while (end < text.size() && !is_space(text[end]) && text[end] != '(' && text[end] != ')')
-        ++end;
-    tokens.push_back({i, end});
+    if (!word_char_at(bytes, i, length)) continue;
+    std::int32_t end = i;
+    for (std::int32_t next = end; next < length && word_char_at(bytes, next, length);) end = next;
+    std::string_view word = text.substr(static_cast<std::size_t>(start),
+                                        static_cast<std::size_t>(end - start));
+    if ((word == "NEAR" || word == "ADJ") && end + 1 < length && text[static_cast<std::size_t>(end)] == '/') {
+      std::int32_t digits = end + 1;
+      while (digits < length && text[static_cast<std::size_t>(digits)] >= '0' &&
+             text[static_cast<std::size_t>(digits)] <= '9')
+        ++digits;
+      if (digits > end + 1) end = digits;
+    }
+    tokens.push_back({static_cast<std::size_t>(start), static_cast<std::size_t>(end)});
     i = end;
   }
   return tokens;

@@ -31,11 +31,17 @@ TEST_CASE("operators without a word on each side become words", "[query_text]") 
   CHECK(without_stray_operators("oil AND NOT") == "oil AND not");
   CHECK(without_stray_operators("(oil OR) gas") == "(oil or) gas");
   CHECK(without_stray_operators("AND") == "and");
+  // Xapian's lexer ends a word at any punctuation, not only at a space.
+  CHECK(without_stray_operators("NOT:ADJ/1") == "not:adj/1");
+  CHECK(without_stray_operators("NEAR/ x") == "near/ x");
+  CHECK(without_stray_operators("ADJ/3b") == "adj/3b");
+  CHECK(without_stray_operators("a,AND,NEAR/2 b") == "a,and,NEAR/2 b");
+  CHECK(without_stray_operators("\"x\" AND b") == "\"x\" AND b");
 }
 
 TEST_CASE("everything else is left as typed", "[query_text]") {
-  for (const char* text : {"", "   ", "Tartous naval base", "NEAR/ x", "a AND NEAR/x b",
-                           "a and near/3 b", "ADJ/3b", "Anderson ORwell", "NOTE"})
+  for (const char* text : {"", "   ", "Tartous naval base", "a and near/3 b", "Anderson ORwell",
+                           "NOTE", "a NEAR b"})
     CHECK(without_stray_operators(text) == text);
 }
 
@@ -46,7 +52,8 @@ TEST_CASE("the parser reads the guarded text or refuses it, without leaking", "[
   parser.set_stemmer(Xapian::Stem("english"));
   for (const char* text : {"a AND ADJ/3 x ADJ/3 y", "NOT NEAR/2 x", "a XOR NEAR/2 b",
                            "a (AND NEAR/3 b)", "\"x\" AND NEAR/3 b", "a AND NEAR/3",
-                           "OR N \xe9\x97\xb1W", "OR\xffN \xe9\x97\xb1W"}) {
+                           "OR N \xe9\x97\xb1W", "OR\xffN \xe9\x97\xb1W", "NOT:ADJ/1",
+                           "\x0aK\x00\x83\x0a\x00A\x83iAND NOT's: ADJ/1 * \xffssa"}) {
     INFO(text);
     auto query = parser.parse_query(
         without_stray_operators(newsq::with_cjk_runs_grouped(text)),
