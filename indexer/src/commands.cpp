@@ -1,6 +1,5 @@
 #include "newsq/indexer/commands.hpp"
 
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
