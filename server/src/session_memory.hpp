@@ -8,6 +8,7 @@
 #include <limits>
 #include <memory>
 #include <new>
+#include <utility>
 
 /// Where a connection's memory comes from.
 ///
@@ -99,6 +100,10 @@ class HandlerAllocator {
 
   explicit HandlerAllocator(std::shared_ptr<HandlerMemory> memory) noexcept
       : memory_(std::move(memory)) {}
+  // Copies only: an allocator must stay usable and equal after it is moved from, and a moved
+  // shared_ptr would be empty.
+  HandlerAllocator(const HandlerAllocator&) noexcept = default;
+  HandlerAllocator& operator=(const HandlerAllocator&) noexcept = default;
   template <class U>
   HandlerAllocator(const HandlerAllocator<U>& other) noexcept  // NOLINT: allocators convert
       : memory_(other.memory_) {}
