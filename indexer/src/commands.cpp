@@ -3,10 +3,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <ostream>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -179,12 +181,25 @@ void make_live(const std::string& index_path, const IndexLayout& layout, std::ui
 // not a database, rather than move someone's files.
 void check_convertible(const std::string& index_path, const IndexLayout& layout) {
   if (layout.kind != IndexLayout::Kind::directory) return;
-  try {
-    Xapian::Database database(index_path);
-  } catch (const Xapian::Error& e) {
-    throw Error(ErrorCode::index_unavailable,
-                "cannot use " + index_path + ": it is a directory but not a Xapian database (" +
-                    e.get_description() + ")");
+  // A writer (newsq-server's ingest) may commit while the database opens; Xapian then says the
+  // revision it was reading was discarded, which says nothing about what the directory is: try
+  // again (a commit takes milliseconds).
+  constexpr int kAttempts = 20;
+  for (int attempt = 1;; ++attempt) {
+    try {
+      Xapian::Database database(index_path);
+      return;
+    } catch (const Xapian::DatabaseModifiedError& e) {
+      if (attempt == kAttempts)
+        throw Error(ErrorCode::index_unavailable,
+                    "cannot open " + index_path + ": it kept changing while being opened (" +
+                        e.get_description() + ")");
+      std::this_thread::sleep_for(std::chrono::milliseconds(5 * attempt));
+    } catch (const Xapian::Error& e) {
+      throw Error(ErrorCode::index_unavailable,
+                  "cannot use " + index_path + ": it is a directory but not a Xapian database (" +
+                      e.get_description() + ")");
+    }
   }
 }
 
