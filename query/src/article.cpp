@@ -5,6 +5,8 @@
 #include <cstring>
 #include <set>
 
+#include <unicode/utf8.h>
+
 #include "newsq/errors.hpp"
 
 namespace newsq {
@@ -226,24 +228,6 @@ class JsonCursor {
   std::size_t pos_ = 0;
 };
 
-void append_utf8(std::string& out, std::uint32_t code) {
-  if (code < 0x80) {
-    out += static_cast<char>(code);
-  } else if (code < 0x800) {
-    out += static_cast<char>(0xC0 | (code >> 6));
-    out += static_cast<char>(0x80 | (code & 0x3F));
-  } else if (code < 0x10000) {
-    out += static_cast<char>(0xE0 | (code >> 12));
-    out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (code & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (code >> 18));
-    out += static_cast<char>(0x80 | ((code >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (code & 0x3F));
-  }
-}
-
 // The string a JSON string's raw bytes stand for, as nlohmann's parser decodes it.
 std::optional<std::string> unescape(std::string_view raw, bool escaped) {
   if (!escaped) return std::string(raw);
@@ -294,7 +278,10 @@ std::optional<std::string> unescape(std::string_view raw, bool escaped) {
       i += 6;
       code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
     }
-    append_utf8(out, code);
+    std::uint8_t encoded[U8_MAX_LENGTH];
+    std::int32_t length = 0;
+    U8_APPEND_UNSAFE(encoded, length, static_cast<UChar32>(code));  // a scalar value here
+    out.append(reinterpret_cast<const char*>(encoded), static_cast<std::size_t>(length));
   }
   return out;
 }
