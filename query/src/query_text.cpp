@@ -91,7 +91,93 @@ bool is_cjk(UChar32 c) {
          (c >= 0x2F800 && c <= 0x2FA1F);
 }
 
+/// Appends text[begin, end) to `out`, the first code point only or every one lower-cased (ICU's
+/// simple case mapping, one code point for one, as Xapian's own Unicode::tolower).
+void append_lowered(std::string& out, std::string_view text, std::size_t begin, std::size_t end,
+                    bool first_only) {
+  const auto* bytes = reinterpret_cast<const std::uint8_t*>(text.data());
+  auto i = static_cast<std::int32_t>(begin);
+  const auto stop = static_cast<std::int32_t>(end);
+  bool lower = true;
+  while (i < stop) {
+    const std::int32_t start = i;
+    UChar32 c;
+    U8_NEXT(bytes, i, stop, c);
+    if (c < 0 || !lower) {
+      out.append(text.substr(static_cast<std::size_t>(start), static_cast<std::size_t>(i - start)));
+    } else {
+      char buffer[U8_MAX_LENGTH];
+      std::int32_t length = 0;
+      U8_APPEND_UNSAFE(buffer, length, u_tolower(c));
+      out.append(buffer, static_cast<std::size_t>(length));
+    }
+    if (first_only) lower = false;
+  }
+}
+
+/// The letters of text[begin, end): whether any is lower-case, and whether it starts with a
+/// capital and has no other ("Apple", "A"; not "NATO", "McDonald", "iPhone", "3M").
+struct Case {
+  bool has_lower = false;
+  bool capitalised = false;
+};
+
+Case case_of(std::string_view text, std::size_t begin, std::size_t end) {
+  const auto* bytes = reinterpret_cast<const std::uint8_t*>(text.data());
+  auto i = static_cast<std::int32_t>(begin);
+  const auto stop = static_cast<std::int32_t>(end);
+  Case out;
+  int capitals = 0;
+  bool first = true;
+  while (i < stop) {
+    UChar32 c;
+    U8_NEXT(bytes, i, stop, c);
+    if (c < 0) continue;
+    const bool upper = u_isupper(c) || u_istitle(c);
+    if (u_islower(c)) out.has_lower = true;
+    if (upper) ++capitals;
+    if (first) out.capitalised = upper;
+    first = false;
+  }
+  out.capitalised = out.capitalised && capitals == 1;
+  return out;
+}
+
 }  // namespace
+
+std::string with_incidental_capitals_lowered(std::string_view text) {
+  const std::vector<Token> tokens = tokens_of(text);
+  const bool shouted = !case_of(text, 0, text.size()).has_lower;
+  std::string out;
+  out.reserve(text.size());
+  std::size_t done = 0;           // text before this is in `out`
+  bool sentence_start = true;     // no word yet, or the last one ended a sentence
+  for (const Token& token : tokens) {
+    const std::string_view word = text.substr(token.begin, token.end - token.begin);
+    if (word == "(" || word == ")") continue;
+    const std::string_view gap = text.substr(done, token.begin - done);
+    if (done > 0 && gap.find_first_of(".?!") != std::string_view::npos &&
+        gap.find_first_of(" \t\r\n") != std::string_view::npos)
+      sentence_start = true;
+    out.append(gap);
+    // A letter of an acronym ("U.S.", "U.N."): the parser reads capitals with full stops
+    // between them as one word ("us"), lower-case ones as a phrase of letters.
+    const bool acronym = word.size() == 1 && ((token.end < text.size() && text[token.end] == '.') ||
+                                              (token.begin > 0 && text[token.begin - 1] == '.'));
+    if (acronym)
+      out.append(word);
+    else if (shouted)
+      append_lowered(out, text, token.begin, token.end, false);
+    else if (sentence_start && case_of(text, token.begin, token.end).capitalised)
+      append_lowered(out, text, token.begin, token.end, true);
+    else
+      out.append(word);
+    done = token.end;
+    sentence_start = false;
+  }
+  out.append(text.substr(done));
+  return out;
+}
 
 std::string with_cjk_runs_grouped(std::string_view text) {
   std::string out;

@@ -25,4 +25,20 @@ std::string without_stray_operators(std::string_view text);
 /// what comes before them ("title:中文", "+中文", "b中文"), are left as they are.
 std::string with_cjk_runs_grouped(std::string_view text);
 
+/// `text` with the capitals that say nothing about names lower-cased, so that the parser stems
+/// those words like any other (Xapian's STEM_SOME leaves every capitalised word unstemmed, as a
+/// name). Two kinds of capital carry no meaning:
+/// - the first letter of the query or of a sentence in it ("Apple earnings", "What is
+///   information science? Give definitions"): phone keyboards and sentence case put it there;
+///   such a word ("Apple", "Give") becomes lower-case when it has no other capital, so "NATO",
+///   "McDonald" and "iPhone" keep theirs;
+/// - every capital of a query with no lower-case letter at all ("TARTOUS NAVAL BASE", pasted
+///   wire headlines): all of it is lower-cased, the words AND, OR and NOT too, since in such a
+///   query they are as likely words of a headline ("OIL EXPORTS NOT AFFECTED BY QUAKE") as
+///   operators, and an operator NOT would drop the very story pasted.
+/// The letters of an acronym ("U.S.", "U.N.") keep their capitals in both cases: Xapian's parser
+/// reads them as one word ("us") only in capitals. A capitalised word elsewhere ("naval base at Tartous", "visit of Putin") is left alone and
+/// still matches exactly. Measured on the relevance harness (bench/RESULTS.md).
+std::string with_incidental_capitals_lowered(std::string_view text);
+
 }  // namespace newsq

@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+using newsq::with_incidental_capitals_lowered;
 using newsq::without_stray_operators;
 
 TEST_CASE("operators between words are kept", "[query_text]") {
@@ -90,4 +91,49 @@ TEST_CASE("CJK words between other words are bracketed, which Xapian can parse",
     const bool has_chinese = std::string_view(text).find("中") != std::string_view::npos;
     CHECK(has_chinese == (query.get_description().find("中") != std::string::npos));
   }
+}
+
+TEST_CASE("the first word of the query or of a sentence loses its capital", "[query_text]") {
+  CHECK(with_incidental_capitals_lowered("Tartous naval base") == "tartous naval base");
+  CHECK(with_incidental_capitals_lowered("Apple") == "apple");
+  CHECK(with_incidental_capitals_lowered("What is it? Give definitions. Any Ideas") ==
+        "what is it? give definitions. any Ideas");
+  CHECK(with_incidental_capitals_lowered("  (\"Naval base\" OR Rota)") ==
+        "  (\"naval base\" OR Rota)");
+  // Accented and non-Latin capitals, through ICU.
+  CHECK(with_incidental_capitals_lowered("Élections à Paris") == "élections à Paris");
+  CHECK(with_incidental_capitals_lowered("Выборы в Москве") == "выборы в Москве");
+}
+
+TEST_CASE("capitals that may mean a name are kept", "[query_text]") {
+  // Later in the query, or a word with more than one capital, or one not starting with it.
+  for (const char* text : {"naval base at Tartous", "NATO summit", "McDonald results",
+                           "iPhone sales", "3M earnings", "title:Apple", "oil AND Gas",
+                           "москва и Петербург", "中文 News"})
+    CHECK(with_incidental_capitals_lowered(text) == text);
+  // A full stop and a space start a sentence, after an abbreviation too (only a stem is lost).
+  CHECK(with_incidental_capitals_lowered("a U.S. Trade bill") == "a U.S. trade bill");
+}
+
+TEST_CASE("a query with no lower-case letter is lower-cased whole", "[query_text]") {
+  CHECK(with_incidental_capitals_lowered("TARTOUS NAVAL BASE") == "tartous naval base");
+  CHECK(with_incidental_capitals_lowered("OIL EXPORTS NOT AFFECTED BY QUAKE") ==
+        "oil exports not affected by quake");
+  CHECK(with_incidental_capitals_lowered("TRADE (BILL) NEAR/3 VOTE") ==
+        "trade (bill) near/3 vote");
+  // Acronyms keep their capitals: the parser reads "U.S." as the word "us", "u.s." as a phrase.
+  CHECK(with_incidental_capitals_lowered("U.S. TRADE BILL") == "U.S. trade bill");
+  CHECK(with_incidental_capitals_lowered("U.S SENATE, SAYS U.N.") == "U.S senate, says U.N.");
+  CHECK(with_incidental_capitals_lowered("U.K. trade figures") == "U.K. trade figures");
+  CHECK(with_incidental_capitals_lowered("ÉLECTIONS À PARIS") == "élections à paris");
+  // No letter with case at all: nothing to change.
+  for (const char* text : {"", "   ", "2024", "中文 新闻", "\"\" ()"})
+    CHECK(with_incidental_capitals_lowered(text) == text);
+}
+
+TEST_CASE("bytes that are not UTF-8 pass through unchanged", "[query_text]") {
+  const std::string text = "Bad \xff\xfe Word";
+  CHECK(with_incidental_capitals_lowered(text) == "bad \xff\xfe Word");
+  const std::string shouted = "BAD \xc3 WORD";
+  CHECK(with_incidental_capitals_lowered(shouted) == "bad \xc3 word");
 }

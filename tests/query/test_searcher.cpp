@@ -128,6 +128,28 @@ TEST_CASE("stemming matches other forms of a word", "[searcher]") {
   CHECK(ids(search(searcher, "exercise")) == std::vector<std::string>{"nato-exercise"});
 }
 
+TEST_CASE("a capital the keyboard or a query in capitals put there does not stop stemming",
+          "[searcher]") {
+  Fixture fixture;
+  Searcher searcher(fixture.path);
+  // The first word, capitalised as a phone keyboard does, and a query typed in capitals.
+  CHECK(ids(search(searcher, "Showering")) == std::vector<std::string>{"cocoa"});
+  CHECK(ids(search(searcher, "SHOWERING")) == std::vector<std::string>{"cocoa"});
+  CHECK(ids(search(searcher, "EXERCISE")) == std::vector<std::string>{"nato-exercise"});
+  // A headline pasted in capitals: its NOT is a word, not an operator that drops the story.
+  const auto pasted = ids(search(searcher, "BAHIA NOT DROUGHT"));
+  REQUIRE_FALSE(pasted.empty());
+  CHECK(pasted[0] == "cocoa");
+  CHECK(ids(search(searcher, "Bahia NOT drought")).empty());
+  // A capitalised word later in the query is a name: matched as written, never by its stem.
+  SearchRequest request;
+  request.match = MatchMode::any;
+  request.query = "Rota Showering";
+  CHECK(ids(searcher.search(request)) == std::vector<std::string>{"nato-exercise"});
+  request.query = "Rota showering";
+  CHECK(ids(searcher.search(request)).size() == 2);
+}
+
 TEST_CASE("field prefixes in the query restrict the match", "[searcher]") {
   Fixture fixture;
   Searcher searcher(fixture.path);
