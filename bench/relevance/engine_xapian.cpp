@@ -2,10 +2,12 @@
 
 #include <memory>
 #include <stdexcept>
+#include <tuple>
 
 #include "engines.hpp"
 #include "newsq/analysis.hpp"
 #include "newsq/schema.hpp"
+#include "query_text.hpp"
 #include "temp_dir.hpp"
 
 namespace newsq::relevance {
@@ -25,12 +27,33 @@ Xapian::QueryParser::stem_strategy query_strategy(const std::string& stem) {
   return Xapian::QueryParser::STEM_NONE;
 }
 
-std::unique_ptr<Xapian::Weight> make_weight(const std::string& name, double k1, double b) {
-  // k2 = 0, k3 = 1, min_normlen = 0.5: Xapian's defaults, which newsq uses today.
+bool is_dfr(const std::string& name) {
+  return name == "ineb2" || name == "inl2" || name == "ifb2" || name == "bb2" || name == "pl2" ||
+         name == "dph" || name == "dlh";
+}
+
+/// `param` is c for the DFR schemes (DPH and DLH have none), unused otherwise.
+std::unique_ptr<Xapian::Weight> make_weight(const std::string& name, double param, double k1,
+                                           double b) {
+  // BM25: k2 = 0, k3 = 1, min_normlen = 0.5, Xapian's defaults.
   if (name == "bm25") return std::make_unique<Xapian::BM25Weight>(k1, 0, 1, b, 0.5);
   if (name == "bm25+") return std::make_unique<Xapian::BM25PlusWeight>(k1, 0, 1, b, 0.5, 1.0);
   if (name == "tfidf") return std::make_unique<Xapian::TfIdfWeight>("ntn");
-  throw std::runtime_error("--weight must be bm25, bm25+ or tfidf, not " + name);
+  if (name == "ineb2") return std::make_unique<Xapian::IneB2Weight>(param);
+  if (name == "inl2") return std::make_unique<Xapian::InL2Weight>(param);
+  if (name == "ifb2") return std::make_unique<Xapian::IfB2Weight>(param);
+  if (name == "bb2") return std::make_unique<Xapian::BB2Weight>(param);
+  if (name == "pl2") return std::make_unique<Xapian::PL2Weight>(param);
+  if (name == "dph") return std::make_unique<Xapian::DPHWeight>();
+  if (name == "dlh") return std::make_unique<Xapian::DLHWeight>();
+  throw std::runtime_error("unknown --weight " + name);
+}
+
+std::string with_case(const std::string& text, const std::string& rule, const Analyzer& analyzer) {
+  if (rule == "newsq") return with_incidental_capitals_lowered(text);
+  if (rule == "lower") return analyzer.fold_value(text);
+  if (rule == "typed") return text;
+  throw std::runtime_error("--case must be newsq, typed or lower, not " + rule);
 }
 
 /// Searcher::text_query's rule for adding the phrase: plain words only, at least two.
@@ -93,8 +116,8 @@ std::vector<SettingsRun> run_xapian(const Collection& collection, const XapianSe
   };
   std::vector<std::pair<std::string, Xapian::Query>> queries;
   for (const auto& query : collection.queries) {
-    std::string text = analyzer.fold(typed_query(query.text));
-    if (settings.lowercase_queries) text = analyzer.fold_value(text);
+    const std::string text =
+        with_case(analyzer.fold(typed_query(query.text)), settings.query_case, analyzer);
     constexpr unsigned kFlags = Xapian::QueryParser::FLAG_DEFAULT |
                                 Xapian::QueryParser::FLAG_WILDCARD |
                                 Xapian::QueryParser::FLAG_CJK_NGRAM;
@@ -109,29 +132,39 @@ std::vector<SettingsRun> run_xapian(const Collection& collection, const XapianSe
     queries.emplace_back(query.id, parsed);
   }
 
+  // One run per c (DFR) or per (k1, b) pair (BM25).
+  std::vector<std::tuple<double, double, double>> params;
+  if (is_dfr(settings.weight)) {
+    for (const double c : settings.c) params.emplace_back(c, 0, 0);
+  } else {
+    for (const double k1 : settings.k1)
+      for (const double b : settings.b) params.emplace_back(0, k1, b);
+  }
   std::vector<SettingsRun> out;
-  for (const double k1 : settings.k1) {
-    for (const double b : settings.b) {
-      SettingsRun run;
-      run.settings = {{"title_weight", settings.title_weight},
-                      {"stem", settings.stem},
-                      {"phrase_boost", settings.phrase_boost},
-                      {"lowercase_queries", settings.lowercase_queries},
-                      {"weight", settings.weight},
-                      {"k1", k1},
-                      {"b", b}};
-      const auto weight = make_weight(settings.weight, k1, b);
-      Xapian::Enquire enquire(db);
-      enquire.set_weighting_scheme(*weight);
-      for (const auto& [id, query] : queries) {
-        enquire.set_query(query);
-        std::vector<std::string>& ranked = run.runs[id];
-        const Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(kDepth));
-        for (auto it = mset.begin(); it != mset.end(); ++it)
-          ranked.push_back(it.get_document().get_data());
-      }
-      out.push_back(std::move(run));
+  for (const auto& [c, k1, b] : params) {
+    SettingsRun run;
+    run.settings = {{"title_weight", settings.title_weight},
+                    {"stem", settings.stem},
+                    {"phrase_boost", settings.phrase_boost},
+                    {"case", settings.query_case},
+                    {"weight", settings.weight}};
+    if (is_dfr(settings.weight)) {
+      if (settings.weight != "dph" && settings.weight != "dlh") run.settings["c"] = c;
+    } else {
+      run.settings["k1"] = k1;
+      run.settings["b"] = b;
     }
+    const auto weight = make_weight(settings.weight, c, k1, b);
+    Xapian::Enquire enquire(db);
+    enquire.set_weighting_scheme(*weight);
+    for (const auto& [id, query] : queries) {
+      enquire.set_query(query);
+      std::vector<std::string>& ranked = run.runs[id];
+      const Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(kDepth));
+      for (auto it = mset.begin(); it != mset.end(); ++it)
+        ranked.push_back(it.get_document().get_data());
+    }
+    out.push_back(std::move(run));
   }
   return out;
 }

@@ -18,8 +18,8 @@ namespace newsq::relevance {
 inline constexpr std::size_t kDepth = 100;
 
 /// newsq as shipped: the documents indexed through newsq's IndexWriter (DocumentBuilder) into a
-/// temporary index, each query through newsq::Searcher with match=any, sort=relevance (pure BM25
-/// today), top 100, snippets off.
+/// temporary index, each query through newsq::Searcher with match=any, sort=text (text
+/// ranking alone, no recency), top 100, snippets off.
 Runs run_newsq(const Collection& collection);
 
 /// What a ranking change in query/ would give, measured without editing query/: an index built
@@ -30,10 +30,15 @@ struct XapianSettings {
   unsigned title_weight = 3;       ///< schema::kTitleWeight
   std::string stem = "some";       ///< "some" | "all" | "none": the stemming strategy
   bool phrase_boost = true;        ///< Searcher's OP_AND_MAYBE phrase for plain word runs
-  bool lowercase_queries = false;  ///< fold the query's case before parsing (STEM_SOME skips
-                                   ///< capitalised words, so ALL-CAPS queries are never stemmed)
-  std::string weight = "bm25";     ///< "bm25" | "bm25+" | "tfidf"
-  std::vector<double> k1 = {1.0};  ///< Xapian's BM25 default
+  /// The query's case before parsing (STEM_SOME leaves capitalised words unstemmed): "newsq"
+  /// (Searcher's rule, with_incidental_capitals_lowered), "typed" (as typed) or "lower" (all
+  /// lower-cased).
+  std::string query_case = "newsq";
+  /// "ineb2" (newsq's) and the other divergence-from-randomness schemes ("inl2", "ifb2",
+  /// "bb2", "pl2", "dph", "dlh"), or "bm25" | "bm25+" | "tfidf".
+  std::string weight = "ineb2";
+  std::vector<double> c = {1.0};   ///< DFR schemes' c (a run each); ranking::kDfrC
+  std::vector<double> k1 = {1.0};  ///< BM25's k1 (a run each, with every b): Xapian's default
   std::vector<double> b = {0.5};   ///< Xapian's BM25 default
 };
 
@@ -42,7 +47,7 @@ struct SettingsRun {
   Runs runs;
 };
 
-/// One index per call; one run per (k1, b) pair.
+/// One index per call; one run per (k1, b) pair for BM25, per c for the DFR schemes.
 std::vector<SettingsRun> run_xapian(const Collection& collection, const XapianSettings& settings);
 
 /// SQLite FTS5, `porter unicode61 remove_diacritics 2`, ORDER BY bm25(title_weight, 1.0), query

@@ -100,17 +100,19 @@ int main(int argc, char** argv) {
       ->required();
   run_cmd->add_option("--engine", options.engine, "newsq | xapian | fts5 | sphinx")
       ->capture_default_str();
+  run_cmd->add_option("--c", options.xapian.c, "xapian: DFR c values (a run each)");
   run_cmd->add_option("--k1", options.xapian.k1, "xapian: BM25 k1 values (a run each)");
   run_cmd->add_option("--b", options.xapian.b, "xapian: BM25 b values (a run each)");
   run_cmd->add_option("--title-weight", options.xapian.title_weight, "xapian: title wdf")
       ->capture_default_str();
   run_cmd->add_option("--stem", options.xapian.stem, "xapian: some | all | none")
       ->capture_default_str();
-  run_cmd->add_option("--weight", options.xapian.weight, "xapian: bm25 | bm25+ | tfidf")
+  run_cmd->add_option("--weight", options.xapian.weight,
+                      "xapian: ineb2 | inl2 | ifb2 | bb2 | pl2 | dph | dlh | bm25 | bm25+ | tfidf")
       ->capture_default_str();
   run_cmd->add_flag("!--no-phrase", options.xapian.phrase_boost, "xapian: drop the phrase boost");
-  run_cmd->add_flag("--lowercase", options.xapian.lowercase_queries,
-                    "xapian: lower-case queries before parsing");
+  run_cmd->add_option("--case", options.xapian.query_case, "xapian: newsq | typed | lower")
+      ->capture_default_str();
   run_cmd->add_option("--fts5-title-weight", options.fts5_title_weight)->capture_default_str();
   run_cmd->add_option("--port", options.sphinx_port, "sphinx: searchd SphinxQL port");
   run_cmd->add_option("--sphinx-index", options.sphinx_index)->capture_default_str();
