@@ -11,7 +11,7 @@ namespace newsq::ranking {
 /// Xapian's IneB2 weighting (divergence from randomness: inverse expected document frequency,
 /// Bernoulli after-effect, length normalisation 2) with its default c = 1. The relevance
 /// harness measured it above the best of FTS5 and Sphinx on all seven collections, where BM25
-/// at its best k1/b reached five (bench/RESULTS.md); c from 0.75 to 1.5 gives the same verdict.
+/// at its best k1/b reached five (bench/RESULTS.md); c = 1.5 does as well, c = 0.75 loses NPL.
 inline constexpr double kDfrC = 1.0;
 
 /// The weighting scheme of every search (Enquire::set_weighting_scheme).
