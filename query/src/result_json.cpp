@@ -2,23 +2,60 @@
 #include "newsq/errors.hpp"
 #include "newsq/searcher.hpp"
 
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
 namespace newsq {
 
-nlohmann::json to_json(const SearchResult& result) {
-  nlohmann::json hits = nlohmann::json::array();
-  for (const auto& hit : result.hits) {
-    hits.push_back({
-        {"id", hit.id},
-        {"title", hit.title},
-        {"url", hit.url},
-        {"published", hit.published ? nlohmann::json(format_iso8601(*hit.published)) : nullptr},
-        {"topics", hit.topics},
-        {"source", hit.source},
-        {"kind", hit.kind},
-        {"snippet", hit.snippet},
-        {"score", hit.score},
-        {"collapsed", hit.collapsed},
-    });
+namespace {
+
+// One hit as a JSON object. The object is filled member by member rather than from an
+// initializer list, which builds a two-element array per member first (three allocations per
+// member, ten members a hit, ten hits an answer); the output is the same, keys sorted by
+// nlohmann's std::map. Strings are moved in when the caller gives the hit away.
+template <typename HitRef>
+nlohmann::json hit_json(HitRef&& hit) {
+  constexpr bool kMove = !std::is_lvalue_reference_v<HitRef>;
+  const auto take = [](auto& value) -> decltype(auto) {
+    if constexpr (kMove)
+      return std::move(value);
+    else
+      return static_cast<const std::remove_reference_t<decltype(value)>&>(value);
+  };
+  nlohmann::json json(nlohmann::json::value_t::object);
+  auto& members = *json.get_ptr<nlohmann::json::object_t*>();
+  // In key order, so each insertion lands at the end (a constant-time hint).
+  const auto add = [&](std::string_view key, nlohmann::json value) {
+    members.emplace_hint(members.end(), key, std::move(value));
+  };
+  add("collapsed", hit.collapsed);
+  add("id", take(hit.id));
+  add("kind", take(hit.kind));
+  add("published", hit.published ? nlohmann::json(format_iso8601(*hit.published)) : nullptr);
+  add("score", hit.score);
+  add("snippet", take(hit.snippet));
+  add("source", take(hit.source));
+  add("title", take(hit.title));
+  nlohmann::json topics(nlohmann::json::value_t::array);
+  auto& items = *topics.get_ptr<nlohmann::json::array_t*>();
+  items.reserve(hit.topics.size());
+  for (auto& topic : hit.topics) items.emplace_back(take(topic));
+  add("topics", std::move(topics));
+  add("url", take(hit.url));
+  return json;
+}
+
+template <typename ResultRef>
+nlohmann::json result_json(ResultRef&& result) {
+  nlohmann::json hits(nlohmann::json::value_t::array);
+  auto& items = *hits.get_ptr<nlohmann::json::array_t*>();
+  items.reserve(result.hits.size());
+  for (auto& hit : result.hits) {
+    if constexpr (std::is_lvalue_reference_v<ResultRef>)
+      items.push_back(hit_json(static_cast<const Hit&>(hit)));
+    else
+      items.push_back(hit_json(std::move(hit)));
   }
   nlohmann::json facets = nlohmann::json::object();
   if (result.facet_topics) {
@@ -45,6 +82,12 @@ nlohmann::json to_json(const SearchResult& result) {
   }
   return json;
 }
+
+}  // namespace
+
+nlohmann::json to_json(const SearchResult& result) { return result_json(result); }
+
+nlohmann::json to_json(SearchResult&& result) { return result_json(std::move(result)); }
 
 nlohmann::json to_json(std::string_view query, const std::vector<Suggestion>& suggestions) {
   nlohmann::json list = nlohmann::json::array();

@@ -487,7 +487,7 @@ Response Router::search(const Request& request, std::string_view query) const {
   auto search_request = to_search_request(params, config_.recency);
   auto start = std::chrono::steady_clock::now();
   auto result = backend_.search(search_request);
-  auto body = to_json(result);
+  auto body = to_json(std::move(result));
   body["took_ms"] = milliseconds_since(start);
   return json_response(http::status::ok, body, request.version());
 }

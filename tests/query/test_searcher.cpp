@@ -391,6 +391,33 @@ TEST_CASE("search results have the documented JSON shape", "[searcher]") {
   CHECK(back.topic_facets.size() == json["facets"]["topic"].size());
 }
 
+TEST_CASE("search results encode the same whether the result is copied or given away",
+          "[searcher]") {
+  Fixture fixture;
+  Searcher searcher(fixture.path);
+  SearchRequest request;
+  request.query = "naval";
+  request.facet_topics = true;
+  request.facet_date = DateBucket::month;
+  SearchResult result = searcher.search(request);
+  REQUIRE(result.hits.size() == 2);
+  result.hits[1].published.reset();  // null, not a string
+  result.hits[1].title = "Quote \" and <tag> & caf\xc3\xa9";
+  const std::string copied = to_json(result).dump();
+  const auto moved = to_json(std::move(result));
+  CHECK(moved.dump() == copied);
+  const auto& hit = moved["hits"][0];
+  CHECK(hit["collapsed"].is_number_unsigned());
+  CHECK(hit["score"].is_number_float());
+  CHECK(hit["published"].is_string());
+  CHECK(hit["topics"].is_array());
+  CHECK(moved["hits"][1]["published"].is_null());
+  // Keys in nlohmann's order: the same text as an object built any other way.
+  nlohmann::json expected = nlohmann::json::object();
+  for (const auto& [key, value] : hit.items()) expected[key] = value;
+  CHECK(expected.dump() == hit.dump());
+}
+
 namespace {
 
 // The same story three times, a year apart, plus an old story that matches the words far better.

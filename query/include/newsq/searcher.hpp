@@ -186,6 +186,8 @@ class Searcher {
 ///  "kind","snippet","score"}], "facets":{"topic":[{"value","count"}],"date":[{"bucket","count"}]},
 ///  "suggestion", "corrected"}. Facet keys are present only when asked for; suggestion is null when none.
 nlohmann::json to_json(const SearchResult& result);
+/// The same, moving the hits' strings out of `result` instead of copying them.
+nlohmann::json to_json(SearchResult&& result);
 
 /// {"query", "suggestions":[{"text","kind","count"}]}: GET /suggest and `newsq --suggest --json`.
 nlohmann::json to_json(std::string_view query, const std::vector<Suggestion>& suggestions);
