@@ -707,25 +707,28 @@ struct Searcher::Impl {
   /// Turns ranked matches into hits, with snippets for `words` when asked.
   void add_hits(SearchResult& result, const std::vector<Ranked>& ranked, const QueryWords& words,
                 const Xapian::Stem& stemmer, bool snippets) {
+    SnippetMatcher matcher(words, analyzer, stemmer);  // shared by the hits: they share words
+    result.hits.reserve(result.hits.size() + ranked.size());
     for (const Ranked& entry : ranked) {
       const Xapian::MSetIterator& it = entry.match;
-      const Article article = hit_fields(it.get_document(), snippets);
+      Article article = hit_fields(it.get_document(), snippets);
       Hit hit;
-      hit.id = article.id;
-      hit.title = article.display_title();
-      hit.url = article.url;
-      hit.published = article.published;
-      hit.topics = article.topics;
-      hit.source = article.source;
-      hit.kind = article.kind;
-      hit.score = entry.score;
-      hit.collapsed = entry.collapsed;
       if (snippets) {
         const std::string& text = !article.body.empty()      ? article.body
                                   : !article.summary.empty() ? article.summary
                                                              : article.title;
-        hit.snippet = make_snippet(text, words, analyzer, stemmer);
+        hit.snippet = make_snippet(text, matcher);
       }
+      // The article is read for this hit alone: its strings move into the hit.
+      hit.title = article.display_title();
+      hit.id = std::move(article.id);
+      hit.url = std::move(article.url);
+      hit.published = article.published;
+      hit.topics = std::move(article.topics);
+      hit.source = std::move(article.source);
+      hit.kind = std::move(article.kind);
+      hit.score = entry.score;
+      hit.collapsed = entry.collapsed;
       result.hits.push_back(std::move(hit));
     }
   }

@@ -128,54 +128,62 @@ std::string html_escape(std::string_view text) {
   return out;
 }
 
+SnippetMatcher::SnippetMatcher(const QueryWords& words, const Analyzer& analyzer,
+                               const Xapian::Stem& stemmer)
+    : words_(words), analyzer_(analyzer), stemmer_(stemmer) {
+  // A token that starts with two ASCII characters folds to a word starting with the first of
+  // them, lower-cased (folding changes only non-ASCII letters and what follows them), so with a
+  // stemmer that keeps first letters it can match only if some query word or stem starts with
+  // that letter. Most tokens fail that test and are never folded or stemmed.
+  prefilter_ = stems_keep_first_letter(stemmer);
+  if (prefilter_)
+    for (const auto* set : {&words.exact, &words.stems})
+      for (const std::string& word : *set)
+        if (const auto first = static_cast<unsigned char>(word[0]); first < 0x80)
+          may_start_[first] = true;
+}
+
+const std::string* SnippetMatcher::match(std::string_view spelling) {
+  if (prefilter_ && static_cast<unsigned char>(spelling[0]) < 0x80 &&
+      (spelling.size() == 1 || static_cast<unsigned char>(spelling[1]) < 0x80) &&
+      !may_start_[static_cast<unsigned char>(ascii_lower(spelling[0]))])
+    return nullptr;
+  if (const auto known = seen_.find(spelling); known != seen_.end()) return known->second;
+  const std::string key = analyzer_.fold_value(spelling);
+  // Index terms are stems (STEM_ALL, unprefixed) or, from older indexes, Z-prefixed stems: a
+  // token matches when it or its stem is one of them.
+  const std::string* matched = nullptr;
+  if (words_.exact.count(key)) {
+    matched = &*matched_.insert(key).first;
+  } else {
+    std::string stem = stemmer_(key);
+    if (words_.exact.count(stem) || words_.stems.count(stem))
+      matched = &*matched_.insert(std::move(stem)).first;
+  }
+  seen_.emplace(spelling, matched);
+  return matched;
+}
+
 std::string make_snippet(std::string_view text, const QueryWords& words, const Analyzer& analyzer,
                          const Xapian::Stem& stemmer, std::size_t max_bytes) {
+  SnippetMatcher matcher(words, analyzer, stemmer);
+  return make_snippet(text, matcher, max_bytes);
+}
+
+std::string make_snippet(std::string_view text, SnippetMatcher& matcher, std::size_t max_bytes) {
   std::vector<Token> tokens = tokenize(text);
   if (tokens.empty()) return html_escape(text.substr(0, std::min(text.size(), max_bytes)));
 
-  // Match each token through the same folding and stemming as the index.
-  // Folding and stemming cost most of a snippet, and a story repeats its words: each distinct
-  // spelling is matched once.
-  std::vector<std::string> distinct;
-  if (!words.empty()) {
-    // A token that starts with two ASCII characters folds to a word starting with the first of
-    // them, lower-cased (folding changes only non-ASCII letters and what follows them), so with
-    // a stemmer that keeps first letters it can match only if some query word or stem starts
-    // with that letter. Most tokens fail that test and are never folded or stemmed.
-    std::array<bool, 128> may_start{};
-    const bool prefilter = stems_keep_first_letter(stemmer);
-    if (prefilter)
-      for (const auto* set : {&words.exact, &words.stems})
-        for (const std::string& word : *set)
-          if (const auto first = static_cast<unsigned char>(word[0]); first < 0x80)
-            may_start[first] = true;
-    std::unordered_map<std::string_view, int> seen;
+  // Each token's query word, numbered in order of first appearance in this text.
+  std::vector<const std::string*> distinct;
+  if (!matcher.empty()) {
     for (auto& token : tokens) {
-      const std::string_view spelling = text.substr(token.begin, token.end - token.begin);
-      if (prefilter && static_cast<unsigned char>(spelling[0]) < 0x80 &&
-          (spelling.size() == 1 || static_cast<unsigned char>(spelling[1]) < 0x80) &&
-          !may_start[static_cast<unsigned char>(ascii_lower(spelling[0]))])
-        continue;
-      if (const auto known = seen.find(spelling); known != seen.end()) {
-        token.word = known->second;
-        continue;
-      }
-      const std::string key = analyzer.fold_value(spelling);
-      // Index terms are stems (STEM_ALL, unprefixed) or, from older indexes, Z-prefixed stems:
-      // a token matches when it or its stem is one of them.
-      std::string matched;
-      if (words.exact.count(key)) {
-        matched = key;
-      } else {
-        std::string stem = stemmer(key);
-        if (words.exact.count(stem) || words.stems.count(stem)) matched = stem;
-      }
-      if (!matched.empty()) {
-        auto found = std::find(distinct.begin(), distinct.end(), matched);
-        token.word = static_cast<int>(found - distinct.begin());
-        if (found == distinct.end()) distinct.push_back(matched);
-      }
-      seen.emplace(spelling, token.word);
+      const std::string* matched =
+          matcher.match(text.substr(token.begin, token.end - token.begin));
+      if (!matched) continue;
+      auto found = std::find(distinct.begin(), distinct.end(), matched);
+      token.word = static_cast<int>(found - distinct.begin());
+      if (found == distinct.end()) distinct.push_back(matched);
     }
   }
 

@@ -2,6 +2,9 @@
 
 #include "snippet.hpp"
 
+#include <string>
+#include <vector>
+
 using namespace newsq;
 
 namespace {
@@ -63,4 +66,50 @@ TEST_CASE("query_words keeps free-text words and drops boolean filter terms", "[
   const auto words = query_words(query);
   CHECK(words.exact == std::unordered_set<std::string>{"tartous", "naval"});
   CHECK(words.stems == std::unordered_set<std::string>{"base"});
+}
+
+TEST_CASE("one SnippetMatcher shared by several texts gives each the snippet of its own",
+          "[snippet]") {
+  Analyzer analyzer;
+  const Xapian::Stem stemmer("english");
+  QueryWords words;
+  words.exact = {"tartous", "peskov"};
+  words.stems = {"naval", "base", "russia"};
+  const std::vector<std::string> texts{
+      kText,
+      "Naval bases: Tartous, the Russian base, and the bases of others. Peskóv said nothing.",
+      "Nothing here matches at all, not one word of the query.",
+      "Russia's Russians and RUSSIA; based on bases, naval Naval NAVAL.",
+      kText.substr(120)};
+  SnippetMatcher shared(words, analyzer, stemmer);
+  for (const auto& text : texts)
+    for (const std::size_t max_bytes : {40u, 80u, 240u}) {
+      CAPTURE(text, max_bytes);
+      CHECK(make_snippet(text, shared, max_bytes) ==
+            make_snippet(text, words, analyzer, stemmer, max_bytes));
+    }
+}
+
+TEST_CASE("SnippetMatcher::match gives the query word a spelling matches, the same each time",
+          "[snippet]") {
+  Analyzer analyzer;
+  const Xapian::Stem stemmer("english");
+  QueryWords words;
+  words.exact = {"tartous"};
+  words.stems = {"base"};
+  SnippetMatcher matcher(words, analyzer, stemmer);
+  const std::string* tartous = matcher.match("Tartous");
+  REQUIRE(tartous);
+  CHECK(*tartous == "tartous");
+  CHECK(matcher.match("TARTOUS") == tartous);
+  CHECK(matcher.match("Tartous") == tartous);  // remembered
+  const std::string* base = matcher.match("bases");
+  REQUIRE(base);
+  CHECK(*base == "base");
+  CHECK(matcher.match("based") == base);
+  CHECK(matcher.match("naval") == nullptr);
+  CHECK(matcher.match("tartan") == nullptr);  // same first letter, no match
+  CHECK(matcher.match("Tártous") == tartous);  // folded
+  QueryWords none;
+  CHECK(SnippetMatcher(none, analyzer, stemmer).empty());
 }
