@@ -49,6 +49,15 @@ std::vector<Token> tokenize(std::string_view text) {
   bool in_word = false;
   Token current;
   while (i < length) {
+    // Spaces and ASCII punctuation other than the apostrophe end a word and start none.
+    if (bytes[i] < 0x80 && !kAsciiWordChar[bytes[i]] && bytes[i] != '\'') {
+      if (in_word) {
+        tokens.push_back(current);
+        in_word = false;
+      }
+      ++i;
+      continue;
+    }
     const int32_t start = i;
     const UChar32 c = next_char(bytes, i, length);
     bool word_char = is_word_char(c);
@@ -83,6 +92,21 @@ bool stems_keep_first_letter(const Xapian::Stem& stemmer) {
 }
 
 char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// ASCII and no apostrophe: what Analyzer::fold_value() turns into itself, lower-cased.
+bool is_plain_ascii(std::string_view word) {
+  return std::all_of(word.begin(), word.end(), [](char c) {
+    return static_cast<unsigned char>(c) < 0x80 && c != '\'';
+  });
+}
+
+// Whether `word`, ASCII letters lower-cased, starts with `head`.
+bool starts_with_lowered(std::string_view word, std::string_view head) {
+  if (word.size() < head.size()) return false;
+  for (std::size_t i = 0; i < head.size(); ++i)
+    if (ascii_lower(word[i]) != head[i]) return false;
+  return true;
+}
 
 bool is_valid_start(std::string_view text, std::size_t at) {
   return at < text.size() && (static_cast<unsigned char>(text[at]) & 0xC0) != 0x80;
@@ -136,17 +160,45 @@ SnippetMatcher::SnippetMatcher(const QueryWords& words, const Analyzer& analyzer
   // stemmer that keeps first letters it can match only if some query word or stem starts with
   // that letter. Most tokens fail that test and are never folded or stemmed.
   prefilter_ = stems_keep_first_letter(stemmer);
-  if (prefilter_)
-    for (const auto* set : {&words.exact, &words.stems})
-      for (const std::string& word : *set)
-        if (const auto first = static_cast<unsigned char>(word[0]); first < 0x80)
-          may_start_[first] = true;
+  if (!prefilter_) return;
+  for (const auto* set : {&words.exact, &words.stems})
+    for (const std::string& word : *set)
+      if (const auto first = static_cast<unsigned char>(word[0]); first < 0x80)
+        may_start_[first] = true;
+  // These stemmers change at most the last two bytes of what they keep of a word (they remove
+  // or replace suffixes: "possibility" -> "possibl", "dying" -> "die"; checked over the million
+  // distinct words of every corpus in ../shared), so a word can stem to a query word only if it
+  // starts with all of that word but its last two bytes. Stemming is most of a snippet's cost,
+  // and most words that pass the first-letter test fail this one.
+  for (const auto* set : {&words.exact, &words.stems})
+    for (const std::string& word : *set) {
+      if (word.size() <= 2) {
+        stem_heads_.clear();
+        return;
+      }
+      stem_heads_.push_back(word.substr(0, word.size() - 2));
+    }
+}
+
+bool SnippetMatcher::may_stem_to_query_word(std::string_view folded) const {
+  if (stem_heads_.empty()) return true;
+  return std::any_of(stem_heads_.begin(), stem_heads_.end(), [&](const std::string& head) {
+    return folded.substr(0, head.size()) == head;
+  });
 }
 
 const std::string* SnippetMatcher::match(std::string_view spelling) {
   if (prefilter_ && static_cast<unsigned char>(spelling[0]) < 0x80 &&
       (spelling.size() == 1 || static_cast<unsigned char>(spelling[1]) < 0x80) &&
       !may_start_[static_cast<unsigned char>(ascii_lower(spelling[0]))])
+    return nullptr;
+  // An ASCII word without an apostrophe folds to itself lower-cased, so the stem test below
+  // can run before the word is looked up or folded at all. (It also settles the exact match:
+  // a word equal to a query word starts with that word less its last two bytes.)
+  if (!stem_heads_.empty() && is_plain_ascii(spelling) &&
+      std::none_of(stem_heads_.begin(), stem_heads_.end(), [&](const std::string& head) {
+        return starts_with_lowered(spelling, head);
+      }))
     return nullptr;
   if (const auto known = seen_.find(spelling); known != seen_.end()) return known->second;
   const std::string key = analyzer_.fold_value(spelling);
@@ -155,7 +207,7 @@ const std::string* SnippetMatcher::match(std::string_view spelling) {
   const std::string* matched = nullptr;
   if (words_.exact.count(key)) {
     matched = &*matched_.insert(key).first;
-  } else {
+  } else if (may_stem_to_query_word(key)) {
     std::string stem = stemmer_(key);
     if (words_.exact.count(stem) || words_.stems.count(stem))
       matched = &*matched_.insert(std::move(stem)).first;

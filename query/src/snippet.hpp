@@ -10,6 +10,7 @@
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
+#include <vector>
 
 #include <xapian.h>
 
@@ -52,12 +53,18 @@ class SnippetMatcher {
       return std::hash<std::string_view>{}(text);
     }
   };
+  bool may_stem_to_query_word(std::string_view folded) const;
+
   const QueryWords& words_;
   const Analyzer& analyzer_;
   const Xapian::Stem& stemmer_;
   /// With a stemmer that keeps first letters: the ASCII letters some query word starts with.
   std::array<bool, 128> may_start_{};
   bool prefilter_ = false;
+  /// With the same stemmers: what a word must start with for its stem to be a query word or
+  /// stem (each of them less its last two bytes); empty when any word could (a word of two
+  /// bytes or fewer is among them, or another stemmer).
+  std::vector<std::string> stem_heads_;
   std::unordered_set<std::string> matched_;  ///< the words matched so far (stable addresses)
   std::unordered_map<std::string, const std::string*, Hash, std::equal_to<>> seen_;
 };

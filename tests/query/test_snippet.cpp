@@ -2,8 +2,12 @@
 
 #include "snippet.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <string>
 #include <vector>
+
+#include "support/temp_dir.hpp"
 
 using namespace newsq;
 
@@ -112,4 +116,105 @@ TEST_CASE("SnippetMatcher::match gives the query word a spelling matches, the sa
   CHECK(matcher.match("Tártous") == tartous);  // folded
   QueryWords none;
   CHECK(SnippetMatcher(none, analyzer, stemmer).empty());
+}
+
+TEST_CASE("SnippetMatcher finds the words whose stems change their last letters", "[snippet]") {
+  // The matcher stems only words that start with a query stem less its last two bytes; these
+  // are the stemmers' largest changes to what they keep of a word.
+  Analyzer analyzer;
+  for (const char* language : {"english", "porter"}) {
+    const Xapian::Stem stemmer(language);
+    for (const std::string word :
+         {"possibility", "possibilities", "dying", "lying", "tying", "skies", "hopping", "conflated",
+          "generalizations", "realization", "happiness", "valency", "ugly", "early", "sensitivity",
+          "relational", "hopefully", "cries", "ties", "agreed", "oing", "ay", "Russia's"}) {
+      CAPTURE(language, word);
+      QueryWords words;
+      words.stems = {stemmer(analyzer.fold_value(word))};
+      if (words.stems.begin()->empty()) continue;
+      SnippetMatcher matcher(words, analyzer, stemmer);
+      const std::string* matched = matcher.match(word);
+      REQUIRE(matched);
+      CHECK(*matched == *words.stems.begin());
+    }
+  }
+}
+
+namespace {
+
+// The English stemmer under another name: SnippetMatcher knows nothing of it, so it folds and
+// stems every word the full way, which is what its shortcuts must agree with.
+class UnknownEnglish : public Xapian::StemImplementation {
+ public:
+  std::string operator()(const std::string& word) override { return english_(word); }
+  std::string get_description() const override { return "unknown english"; }
+
+ private:
+  Xapian::Stem english_{"english"};
+};
+
+}  // namespace
+
+TEST_CASE("SnippetMatcher's shortcuts give the snippets of full matching over real news text",
+          "[snippet]") {
+  const auto shared = test::shared_dir();
+  if (!shared) {
+    WARN("../shared is absent: skipping");
+    return;
+  }
+  const std::string corpus = (*shared / "corpus").string();
+  std::string text;
+  for (const std::string& command :
+       {"xz -dc " + test::shell_quote(corpus + "/reuters21578/reuters21578.jsonl.xz"),
+        "xz -dc " + test::shell_quote(corpus + "/en_bbc/bbc-fulltext.jsonl.xz"),
+        "xz -dc " + test::shell_quote(corpus + "/de_10kgnad/test.csv.xz"),
+        "cat " + test::shell_quote(corpus + "/es_news_sample/es_news_2026-03-13.jsonl")}) {
+    const auto result = test::run_command(command + " | head -c 300000");
+    REQUIRE(result.exit_code == 0);
+    text += result.out;
+  }
+  Analyzer analyzer;
+  const Xapian::Stem english("english");
+  // Xapian owns the implementation (reference counted).
+  const Xapian::Stem unknown(new UnknownEnglish);
+  constexpr std::size_t kChunk = 2000;
+  std::size_t compared = 0, marked = 0;
+  for (std::size_t at = 0; at + kChunk <= text.size(); at += kChunk) {
+    std::string_view chunk(text.data() + at, kChunk);
+    // Cut at character boundaries.
+    while (!chunk.empty() && (static_cast<unsigned char>(chunk.front()) & 0xC0) == 0x80)
+      chunk.remove_prefix(1);
+    while (!chunk.empty() && (static_cast<unsigned char>(chunk.back()) & 0x80) != 0)
+      chunk.remove_suffix(1);
+    // Query words from the chunk itself, some as typed and some as stems, among them short ones.
+    QueryWords words;
+    std::size_t n = 0;
+    std::string word;
+    for (const char c : chunk) {
+      if (std::isalpha(static_cast<unsigned char>(c)) || (static_cast<unsigned char>(c) & 0x80)) {
+        word += c;
+        continue;
+      }
+      if (!word.empty() && ++n % 53 == 0) {
+        const std::string folded = analyzer.fold_value(word);
+        // Words of two letters or fewer turn a shortcut off: only one chunk in five has them.
+        if (!folded.empty() && (folded.size() > 2 || (at / kChunk) % 5 == 0)) {
+          if (n % 2 == 0)
+            words.exact.insert(folded);
+          else
+            words.stems.insert(english(folded));
+        }
+      }
+      word.clear();
+    }
+    words.stems.erase("");
+    SnippetMatcher fast(words, analyzer, english);
+    const std::string expected = make_snippet(chunk, words, analyzer, unknown);
+    CAPTURE(chunk);
+    CHECK(make_snippet(chunk, fast) == expected);
+    ++compared;
+    if (expected.find("<mark>") != std::string::npos) ++marked;
+  }
+  CHECK(compared > 400);
+  CHECK(marked > compared / 2);
 }
