@@ -135,10 +135,34 @@ std::string format_iso8601(const Timestamp& ts) {
   char buffer[40];
   const int hh = static_cast<int>(rest / 3600), mm = static_cast<int>(rest / 60 % 60),
             ss = static_cast<int>(rest % 60);
-  int n = std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02d:%02d:%02d", year, month, day,
-                        hh, mm, ss);
-  std::string out(buffer, static_cast<std::size_t>(n));
-  if (ts.offset_minutes == 0) return out + "Z";
+  std::string out;
+  if (year >= 0 && year <= 9999) {
+    // What the snprintf below writes, without parsing a format (a search answer has ten dates).
+    char* at = buffer;
+    const auto digits = [&at](unsigned value, int count) {
+      for (int i = count - 1; i >= 0; --i, value /= 10) at[i] = static_cast<char>('0' + value % 10);
+      at += count;
+    };
+    digits(static_cast<unsigned>(year), 4);
+    *at++ = '-';
+    digits(month, 2);
+    *at++ = '-';
+    digits(day, 2);
+    *at++ = 'T';
+    digits(static_cast<unsigned>(hh), 2);
+    *at++ = ':';
+    digits(static_cast<unsigned>(mm), 2);
+    *at++ = ':';
+    digits(static_cast<unsigned>(ss), 2);
+    if (ts.offset_minutes == 0) *at++ = 'Z';
+    out.assign(buffer, static_cast<std::size_t>(at - buffer));
+    if (ts.offset_minutes == 0) return out;
+  } else {
+    const int n = std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02d:%02d:%02d", year,
+                                month, day, hh, mm, ss);
+    out.assign(buffer, static_cast<std::size_t>(n));
+    if (ts.offset_minutes == 0) return out + "Z";
+  }
   const int off = ts.offset_minutes < 0 ? -ts.offset_minutes : ts.offset_minutes;
   std::snprintf(buffer, sizeof buffer, "%c%02d:%02d", ts.offset_minutes < 0 ? '-' : '+', off / 60,
                 off % 60);

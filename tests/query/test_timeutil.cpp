@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <cstdio>
+#include <ctime>
+
 #include "newsq/errors.hpp"
 #include "newsq/timeutil.hpp"
 
@@ -42,6 +45,31 @@ TEST_CASE("format_iso8601 writes the instant in its own offset", "[time]") {
   CHECK(format_iso8601({1738249800, 0}) == "2025-01-30T15:10:00Z");
   CHECK(format_iso8601({1738249800, -330}) == "2025-01-30T09:40:00-05:30");
   CHECK(format_iso8601({-1, 0}) == "1969-12-31T23:59:59Z");
+}
+
+TEST_CASE("format_iso8601 agrees with gmtime over years 0 to 9999 and beyond", "[time]") {
+  // Years outside 0..9999 take another path (a sign or a fifth digit).
+  const std::int64_t first = -62167219200 - 400LL * 365 * 86400;  // about the year -400
+  const std::int64_t last = 253402300799 + 400LL * 365 * 86400;   // about the year 10400
+  for (std::int64_t t = first; t < last; t += 7776000 + 3 * 3600 + 17 * 60 + 13) {
+    for (const int offset : {0, 60, -330, 840}) {
+      const std::time_t local = static_cast<std::time_t>(t + offset * 60);
+      std::tm parts{};
+      REQUIRE(gmtime_r(&local, &parts));
+      char expected[64];
+      int n = std::snprintf(expected, sizeof expected, "%04d-%02d-%02dT%02d:%02d:%02d",
+                            parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday, parts.tm_hour,
+                            parts.tm_min, parts.tm_sec);
+      const int off = offset < 0 ? -offset : offset;
+      if (offset == 0)
+        std::snprintf(expected + n, sizeof expected - static_cast<std::size_t>(n), "Z");
+      else
+        std::snprintf(expected + n, sizeof expected - static_cast<std::size_t>(n), "%c%02d:%02d",
+                      offset < 0 ? '-' : '+', off / 60, off % 60);
+      CAPTURE(t, offset);
+      REQUIRE(format_iso8601({t, offset}) == expected);
+    }
+  }
 }
 
 TEST_CASE("utc_day is the UTC calendar day", "[time]") {
