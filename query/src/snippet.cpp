@@ -136,19 +136,34 @@ QueryWords query_words(const Xapian::Query& query) {
   return words;
 }
 
+namespace {
+
+// html_escape(text) appended to `out`: runs without a special character are copied at once.
+void append_html_escaped(std::string& out, std::string_view text) {
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    std::string_view entity;
+    switch (text[i]) {
+      case '&': entity = "&amp;"; break;
+      case '<': entity = "&lt;"; break;
+      case '>': entity = "&gt;"; break;
+      case '"': entity = "&quot;"; break;
+      case '\'': entity = "&#39;"; break;
+      default: continue;
+    }
+    out.append(text, run, i - run);
+    out += entity;
+    run = i + 1;
+  }
+  out.append(text, run, text.size() - run);
+}
+
+}  // namespace
+
 std::string html_escape(std::string_view text) {
   std::string out;
   out.reserve(text.size() + text.size() / 8);
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
+  append_html_escaped(out, text);
   return out;
 }
 
@@ -285,18 +300,19 @@ std::string make_snippet(std::string_view text, SnippetMatcher& matcher, std::si
   while (begin > 0 && !is_valid_start(text, begin)) --begin;
 
   std::string out;
+  out.reserve(end - begin + (end - begin) / 4 + 32);
   if (begin > 0) out += "…";
   std::size_t at = begin;
   for (std::size_t i = best_first; i <= best_last; ++i) {
     const Token& token = tokens[i];
     if (token.word < 0) continue;
-    out += html_escape(text.substr(at, token.begin - at));
+    append_html_escaped(out, text.substr(at, token.begin - at));
     out += "<mark>";
-    out += html_escape(text.substr(token.begin, token.end - token.begin));
+    append_html_escaped(out, text.substr(token.begin, token.end - token.begin));
     out += "</mark>";
     at = token.end;
   }
-  out += html_escape(text.substr(at, end - at));
+  append_html_escaped(out, text.substr(at, end - at));
   if (end < text.size()) out += "…";
   return out;
 }
