@@ -70,6 +70,7 @@ int main(int argc, char** argv) {
   newsq::bench::register_document_benchmarks(context);
   newsq::bench::register_search_benchmarks(context);
   newsq::bench::register_json_benchmarks(context);
+  newsq::bench::register_snippet_benchmarks(context);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   return 0;

@@ -22,5 +22,6 @@ void register_analysis_benchmarks(const MicroContext& context);
 void register_document_benchmarks(const MicroContext& context);
 void register_search_benchmarks(const MicroContext& context);
 void register_json_benchmarks(const MicroContext& context);
+void register_snippet_benchmarks(const MicroContext& context);
 
 }  // namespace newsq::bench
