@@ -17,12 +17,12 @@ namespace newsq {
 enum class SortOrder {
   relevance,  ///< text relevance blended with recency (the default; see Recency)
   date,       ///< newest first, text relevance breaking ties
-  text,       ///< text relevance alone (BM25 with the phrase and typed-spelling boosts)
+  text,       ///< text relevance alone (IneB2 with the phrase and typed-spelling boosts)
 };
 enum class DateBucket { day, month, year };
 enum class MatchMode {
   all,  ///< every word must match; falls back to `any` when that finds nothing (default)
-  any,  ///< any word may match, ranked by BM25
+  any,  ///< any word may match, ranked by text relevance
 };
 
 /// Caps enforced by the searcher whatever the caller asks.
@@ -39,7 +39,7 @@ inline constexpr std::size_t kRecencyWindow = 50;
 
 /// How sort=relevance blends recency into text relevance. Within the rescore window a hit scores
 ///   (1 - weight) * text / best_text + weight * 0.5 ^ (age / half_life)
-/// where text is its BM25 score, best_text the best in the window, and age its publication time's
+/// where text is its IneB2 score, best_text the best in the window, and age its publication time's
 /// distance before `now` (0 for stories dated after it; undated stories get no recency at all).
 struct Recency {
   double weight = 0.2;             ///< 0 = text only, 1 = date only; in [0, 1]
@@ -81,7 +81,7 @@ struct Hit {
   std::string source;
   std::string kind;
   std::string snippet;  ///< HTML-escaped, matches wrapped in <mark>...</mark>
-  double score = 0;  ///< what ranked the hit: the blended score for sort=relevance, else BM25
+  double score = 0;  ///< what ranked the hit: the blended score for sort=relevance, else IneB2
   std::uint64_t collapsed = 0;  ///< near-duplicates folded into this hit (at least this many)
 };
 
