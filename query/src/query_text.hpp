@@ -37,8 +37,9 @@ std::string with_cjk_runs_grouped(std::string_view text);
 ///   query they are as likely words of a headline ("OIL EXPORTS NOT AFFECTED BY QUAKE") as
 ///   operators, and an operator NOT would drop the very story pasted.
 /// The letters of an acronym ("U.S.", "U.N.") keep their capitals in both cases: Xapian's parser
-/// reads them as one word ("us") only in capitals. A capitalised word elsewhere ("naval base at Tartous", "visit of Putin") is left alone and
-/// still matches exactly. Measured on the relevance harness (bench/RESULTS.md).
+/// reads them as one word ("us") only in capitals. A capitalised word elsewhere ("naval base at
+/// Tartous", "visit of Putin") is left alone and still matches exactly. Measured on the
+/// relevance harness (bench/RESULTS.md).
 std::string with_incidental_capitals_lowered(std::string_view text);
 
 }  // namespace newsq

@@ -866,9 +866,10 @@ struct Searcher::Impl {
   static std::string lower(const std::string& text) { return Xapian::Unicode::tolower(text); }
 
   // Parses folded query text, its capitals that name nothing lower-cased first (the first word,
-  // a query in capitals: with_incidental_capitals_lowered). A plain run of words ("Tartous naval base", "New York") also gets
-  // the same words as a phrase, as a boost: stories that have them side by side rank above
-  // stories that merely have them all (the weighting alone knows nothing of word order).
+  // a query in capitals: with_incidental_capitals_lowered). A plain run of words ("Tartous naval
+  // base", "New York") also gets the same words as a phrase, as a boost: stories that have them
+  // side by side rank above stories that merely have them all (the weighting alone knows
+  // nothing of word order).
   TextQuery text_query(const std::string& typed, const Xapian::Stem& stemmer, Xapian::Query::op op,
                        std::string* corrected) {
     if (blank(typed)) return {Xapian::Query::MatchAll, {}};
