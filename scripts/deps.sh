@@ -10,7 +10,7 @@ packages=(
   cmake ninja-build g++ pkg-config
   libxapian-dev xapian-tools
   libboost1.81-dev libboost-url1.81-dev
-  libicu-dev nlohmann-json3-dev libcli11-dev libpugixml-dev liblzma-dev
+  libicu-dev nlohmann-json3-dev libcli11-dev libpugixml-dev liblzma-dev libzstd-dev
   libbenchmark-dev catch2
   xz-utils curl
 )

@@ -268,6 +268,7 @@ struct Searcher::Impl {
   BooleanFieldProcessor kind{analyzer, schema::kPrefixKind, true};
   BooleanFieldProcessor lang{analyzer, schema::kPrefixLang, true};
   BooleanFieldProcessor id{analyzer, schema::kPrefixId, false};
+  RecordUnpacker records;  ///< unpacks the stored records of hits
 
   /// The databases searched, one per shard (one in all for a plain directory).
   std::vector<Shard> shards;
@@ -697,11 +698,11 @@ struct Searcher::Impl {
   }
 
   /// The stored fields a hit shows (the text too when `with_text`), read without a JSON tree;
-  /// anything unusual in the stored data is read the full way, which gives its error.
-  static Article hit_fields(const Xapian::Document& document, bool with_text) {
-    if (auto article = hit_fields_from_stored(document.get_data(), with_text))
+  /// anything unusual in the stored record is read the full way, which gives its error.
+  Article hit_fields(const Xapian::Document& document, bool with_text) {
+    if (auto article = hit_fields_from_stored(records.unpack(document), with_text))
       return std::move(*article);
-    return article_from_document(document);
+    return article_from_document(document, records);
   }
 
   /// Turns ranked matches into hits, with snippets for `words` when asked.
@@ -740,7 +741,7 @@ struct Searcher::Impl {
       throw Error(ErrorCode::not_found, "no article with id '" + request.id + "'");
     const Xapian::docid story = *posting;
     const Xapian::Document document = db.get_document(story);
-    const Article article = article_from_document(document);
+    const Article article = article_from_document(document, records);
 
     // Without the story itself and its near-duplicates: those are "the same", not "related".
     std::vector<Xapian::Query> same_parts{Xapian::Query(id_term)};
@@ -952,7 +953,7 @@ std::optional<Article> Searcher::get(const std::string& id) {
     const std::string term = schema::id_term(id);
     auto posting = impl_->db.postlist_begin(term);
     if (posting == impl_->db.postlist_end(term)) return std::nullopt;
-    return article_from_document(impl_->db.get_document(*posting));
+    return article_from_document(impl_->db.get_document(*posting), impl_->records);
   });
 }
 

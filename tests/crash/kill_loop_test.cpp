@@ -27,6 +27,7 @@
 #include "crash/child_process.hpp"
 #include "newsq/schema.hpp"
 #include "newsq/searcher.hpp"
+#include "newsq/stored_record.hpp"
 #include "server/support/server_process.hpp"
 #include "support/temp_dir.hpp"
 
@@ -86,8 +87,9 @@ void write_corpus(const std::filesystem::path& path, int round, std::size_t coun
 std::vector<int> read_rounds(const std::string& index) {
   std::vector<int> rounds(kArticles, kAbsent);
   Xapian::Database db(index);
+  newsq::RecordUnpacker records;
   for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) {
-    const auto stored = json::parse(db.get_document(*it).get_data());
+    const auto stored = json::parse(records.unpack(db.get_document(*it)));
     const std::string id = stored.at("id").get<std::string>();
     const auto number = static_cast<std::size_t>(std::stoul(id.substr(1)));
     REQUIRE(number < kArticles);
@@ -252,8 +254,9 @@ void post_until_gone(std::uint16_t port, const std::string& prefix, std::vector<
 std::set<std::string> stored_ids(const std::string& index) {
   std::set<std::string> ids;
   Xapian::Database db(index);
+  newsq::RecordUnpacker records;
   for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) {
-    const auto stored = json::parse(db.get_document(*it).get_data());
+    const auto stored = json::parse(records.unpack(db.get_document(*it)));
     const bool inserted = ids.insert(stored.at("id").get<std::string>()).second;
     REQUIRE(inserted);  // one document per id
   }

@@ -10,6 +10,7 @@
 
 #include "newsq/analysis.hpp"
 #include "newsq/article.hpp"
+#include "newsq/stored_record.hpp"
 
 namespace newsq {
 
@@ -22,7 +23,7 @@ class DocumentBuilder {
 
   /// Builds the document: free-text terms from title (prefixed and weighted), summary and body;
   /// boolean terms for id, topics, source, kind, language, authors and dates; value slots; and
-  /// the stored JSON. The article must have an id. The builder keeps no reference to the
+  /// the stored record (the article as JSON, packed: stored_record.hpp). The article must have an id. The builder keeps no reference to the
   /// document it returns, so the document may be handed to another thread (a builder itself is
   /// for one thread at a time).
   Xapian::Document build(const Article& article);
@@ -31,6 +32,7 @@ class DocumentBuilder {
   const Analyzer& analyzer_;
   Xapian::TermGenerator generator_;
   std::string generator_lang_;
+  RecordPacker packer_;
 };
 
 /// The spelling-dictionary increments (word, occurrences) that building `document` with a
@@ -41,8 +43,8 @@ class DocumentBuilder {
 std::vector<std::pair<std::string, Xapian::termcount>> spelling_words(
     const Xapian::Document& document);
 
-/// Reads the stored Article back from a document built by DocumentBuilder.
-/// Throws Error(internal) if the stored data is not valid JSON.
-Article article_from_document(const Xapian::Document& document);
+/// Reads the stored Article back from a document built by DocumentBuilder, `unpacker` unpacking
+/// its record. Throws Error(internal) if the record does not unpack or is not valid JSON.
+Article article_from_document(const Xapian::Document& document, RecordUnpacker& unpacker);
 
 }  // namespace newsq

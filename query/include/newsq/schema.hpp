@@ -10,7 +10,8 @@
 namespace newsq::schema {
 
 /// Stored in the database metadata under kMetaSchemaVersion; checked on every open.
-inline constexpr int kSchemaVersion = 1;
+/// 2: stored records packed with zstd (stored_record.hpp); 1 stored plain JSON.
+inline constexpr int kSchemaVersion = 2;
 
 // ---- Term prefixes ---------------------------------------------------------------------------
 inline constexpr std::string_view kPrefixId = "Q";        ///< unique id (boolean), Omega's Q
