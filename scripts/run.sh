@@ -16,6 +16,14 @@ shared="${NEWSQ_SHARED_DIR:-$root/../shared}"
 listen="${NEWSQ_LISTEN:-127.0.0.1:8080}"
 mkdir -p "$(dirname "$index")"
 
+# An index this build cannot read (another schema version, after an upgrade) is moved aside, not
+# deleted, and the inputs are indexed again.
+if [ -e "$index" ] && ! "$bin/indexer/newsq-index" --index "$index" stats >/dev/null 2>&1; then
+  aside="$index.unreadable-$(date +%s)"
+  echo "run.sh: this build cannot read the index at $index; moving it to $aside and reindexing" >&2
+  mv "$index" "$aside"
+fi
+
 # Indexing is idempotent (same id = replace), so re-running the quick start converges; the stamp
 # only saves the time of re-reading unchanged inputs.
 stamp="$index.inputs"
