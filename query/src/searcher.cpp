@@ -880,10 +880,19 @@ struct Searcher::Impl {
         Xapian::QueryParser::FLAG_SPELLING_CORRECTION | Xapian::QueryParser::FLAG_CJK_NGRAM |
         Xapian::QueryParser::FLAG_AUTO_SYNONYMS | Xapian::QueryParser::FLAG_AUTO_MULTIWORD_SYNONYMS;
     auto qp = parser(stemmer, op);
-    const unsigned flags =
-        corrected ? kFlags : kFlags & ~unsigned(Xapian::QueryParser::FLAG_SPELLING_CORRECTION);
-    Xapian::Query parsed = qp.parse_query(without_stray_operators(with_cjk_runs_grouped(text)), flags);
-    if (corrected) *corrected = qp.get_corrected_query_string();
+    const std::string cleaned = without_stray_operators(with_cjk_runs_grouped(text));
+    Xapian::Query parsed =
+        qp.parse_query(cleaned, kFlags & ~unsigned(Xapian::QueryParser::FLAG_SPELLING_CORRECTION));
+    // Xapian's spelling lookup costs more than most searches, and offers a more frequent word
+    // for any word it finds one for ("ford" -> "for"): it is asked only when the index lacks a
+    // word of the query, the typo a reader means to have corrected.
+    if (corrected) {
+      corrected->clear();
+      if (has_unknown_term(parsed)) {
+        qp.parse_query(cleaned, kFlags);
+        *corrected = qp.get_corrected_query_string();
+      }
+    }
     const std::size_t words = plain_words(text);
     if (words == 0) return {parsed, {}};
     std::vector<Xapian::Query> boosts;
@@ -905,6 +914,13 @@ struct Searcher::Impl {
     // must all match. A pasted title matches a handful, and one run checks them faster.
     const bool split = op == Xapian::Query::OP_OR || words <= kSplitMaxAllWords;
     return {parsed, Xapian::Query(Xapian::Query::OP_OR, boosts.begin(), boosts.end()), split};
+  }
+
+  /// True when some term of `query` is in no document of the index.
+  bool has_unknown_term(const Xapian::Query& query) const {
+    for (auto term = query.get_unique_terms_begin(); term != query.get_unique_terms_end(); ++term)
+      if (db.get_termfreq(*term) == 0) return true;
+    return false;
   }
 
   // The number of words when the text is words only (no quotes, brackets, field prefixes,

@@ -268,6 +268,34 @@ TEST_CASE("suggests a spelling correction from the indexed words", "[searcher]")
   CHECK_FALSE(search(searcher, "Khmeimim").suggestion);
 }
 
+TEST_CASE("a query of words the index has is not corrected to more frequent ones",
+          "[searcher]") {
+  NewsFixture fixture({make("ford", "Ford recalls trucks", "Ford recalls its trucks.",
+                            "2025-01-30T10:00:00Z", {"Business"}),
+                       make("schools", "Funds for schools", "Money for schools, for roads and for "
+                            "parks, for now.", "2025-01-30T11:00:00Z", {"Politics"}),
+                       make("roads", "Votes for roads", "A vote for roads and for rail.",
+                            "2025-01-30T12:00:00Z", {"Politics"})});
+  Searcher searcher(fixture.path);
+  // "ford" and "schools" are both indexed, never side by side: no hit, and no "for schools".
+  const auto phrase = search(searcher, "\"ford schools\"");
+  CHECK(phrase.hits.empty());
+  CHECK_FALSE(phrase.suggestion);
+  CHECK_FALSE(phrase.corrected);
+  // The same holds when any word may match, where suggestions are computed on every search.
+  SearchRequest any;
+  any.query = "ford schools";
+  any.match = MatchMode::any;
+  const auto result = searcher.search(any);
+  CHECK(result.hits.size() == 2);
+  CHECK_FALSE(result.suggestion);
+  // A word the index lacks is still corrected.
+  const auto typo = search(searcher, "fordd");
+  REQUIRE(typo.suggestion);
+  CHECK(*typo.suggestion == "ford");
+  CHECK(ids(typo) == std::vector<std::string>{"ford"});
+}
+
 TEST_CASE("near-duplicates fold into one hit unless collapse is off", "[searcher]") {
   Fixture fixture;
   {
