@@ -86,7 +86,7 @@ Xapian::Document DocumentBuilder::build(const Article& article) {
       !key.empty())
     doc.add_value(schema::kSlotCollapse, key);
 
-  doc.set_data(packer_.pack(
+  doc.set_data(records_.pack(
       to_json(article).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
   // Xapian's reference counts are not atomic: the generator must not share the document with a
   // thread it is handed to.
@@ -130,8 +130,8 @@ std::vector<std::pair<std::string, Xapian::termcount>> spelling_words(
   return words;
 }
 
-Article article_from_document(const Xapian::Document& document, RecordUnpacker& unpacker) {
-  const std::string data = unpacker.unpack(document);
+Article article_from_document(const Xapian::Document& document, RecordCodec& records) {
+  const std::string data = records.unpack(document);
   auto json = nlohmann::json::parse(data, nullptr, /*allow_exceptions=*/false);
   if (json.is_discarded())
     throw Error(ErrorCode::internal, "stored document " + std::to_string(document.get_docid()) +

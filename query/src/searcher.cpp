@@ -268,7 +268,7 @@ struct Searcher::Impl {
   BooleanFieldProcessor kind{analyzer, schema::kPrefixKind, true};
   BooleanFieldProcessor lang{analyzer, schema::kPrefixLang, true};
   BooleanFieldProcessor id{analyzer, schema::kPrefixId, false};
-  RecordUnpacker records;  ///< unpacks the stored records of hits
+  RecordCodec records;  ///< unpacks the stored records of hits
 
   /// The databases searched, one per shard (one in all for a plain directory).
   std::vector<Shard> shards;

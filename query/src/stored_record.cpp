@@ -1,5 +1,7 @@
 #include "newsq/stored_record.hpp"
 
+#include <new>
+
 #include <zstd.h>
 
 #include "newsq/errors.hpp"
@@ -19,25 +21,32 @@ constexpr unsigned long long kMaxRecordBytes = 256ULL << 20;
               "stored document " + std::to_string(document.get_docid()) + " " + why);
 }
 
+template <typename Context>
+Context* made(Context* context) {
+  if (!context) throw std::bad_alloc();
+  return context;
+}
+
 }  // namespace
 
-struct RecordPacker::Context {
+struct RecordCodec::Contexts {
   struct Free {
     void operator()(ZSTD_CCtx* context) const { ZSTD_freeCCtx(context); }
+    void operator()(ZSTD_DCtx* context) const { ZSTD_freeDCtx(context); }
   };
-  std::unique_ptr<ZSTD_CCtx, Free> zstd{ZSTD_createCCtx()};
+  std::unique_ptr<ZSTD_CCtx, Free> pack;
+  std::unique_ptr<ZSTD_DCtx, Free> unpack;
 };
 
-RecordPacker::RecordPacker() : context_(std::make_unique<Context>()) {
-  if (!context_->zstd) throw std::bad_alloc();
-}
-RecordPacker::~RecordPacker() = default;
-RecordPacker::RecordPacker(RecordPacker&&) noexcept = default;
-RecordPacker& RecordPacker::operator=(RecordPacker&&) noexcept = default;
+RecordCodec::RecordCodec() : contexts_(std::make_unique<Contexts>()) {}
+RecordCodec::~RecordCodec() = default;
+RecordCodec::RecordCodec(RecordCodec&&) noexcept = default;
+RecordCodec& RecordCodec::operator=(RecordCodec&&) noexcept = default;
 
-std::string RecordPacker::pack(std::string_view json) {
+std::string RecordCodec::pack(std::string_view json) {
+  if (!contexts_->pack) contexts_->pack.reset(made(ZSTD_createCCtx()));
   std::string packed(ZSTD_compressBound(json.size()), '\0');
-  const std::size_t size = ZSTD_compressCCtx(context_->zstd.get(), packed.data(), packed.size(),
+  const std::size_t size = ZSTD_compressCCtx(contexts_->pack.get(), packed.data(), packed.size(),
                                              json.data(), json.size(), kLevel);
   if (ZSTD_isError(size))
     throw Error(ErrorCode::internal,
@@ -46,28 +55,15 @@ std::string RecordPacker::pack(std::string_view json) {
   return packed;
 }
 
-struct RecordUnpacker::Context {
-  struct Free {
-    void operator()(ZSTD_DCtx* context) const { ZSTD_freeDCtx(context); }
-  };
-  std::unique_ptr<ZSTD_DCtx, Free> zstd{ZSTD_createDCtx()};
-};
-
-RecordUnpacker::RecordUnpacker() : context_(std::make_unique<Context>()) {
-  if (!context_->zstd) throw std::bad_alloc();
-}
-RecordUnpacker::~RecordUnpacker() = default;
-RecordUnpacker::RecordUnpacker(RecordUnpacker&&) noexcept = default;
-RecordUnpacker& RecordUnpacker::operator=(RecordUnpacker&&) noexcept = default;
-
-std::string RecordUnpacker::unpack(const Xapian::Document& document) {
+std::string RecordCodec::unpack(const Xapian::Document& document) {
   const std::string packed = document.get_data();
   const unsigned long long size = ZSTD_getFrameContentSize(packed.data(), packed.size());
   if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN)
     corrupt(document, "is not a packed newsq record (rebuild the index with newsq-index)");
   if (size > kMaxRecordBytes) corrupt(document, "claims an impossible size");
+  if (!contexts_->unpack) contexts_->unpack.reset(made(ZSTD_createDCtx()));
   std::string json(static_cast<std::size_t>(size), '\0');
-  const std::size_t got = ZSTD_decompressDCtx(context_->zstd.get(), json.data(), json.size(),
+  const std::size_t got = ZSTD_decompressDCtx(contexts_->unpack.get(), json.data(), json.size(),
                                               packed.data(), packed.size());
   if (ZSTD_isError(got) || got != json.size())
     corrupt(document, std::string("does not unpack: ") +

@@ -87,7 +87,7 @@ void write_corpus(const std::filesystem::path& path, int round, std::size_t coun
 std::vector<int> read_rounds(const std::string& index) {
   std::vector<int> rounds(kArticles, kAbsent);
   Xapian::Database db(index);
-  newsq::RecordUnpacker records;
+  newsq::RecordCodec records;
   for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) {
     const auto stored = json::parse(records.unpack(db.get_document(*it)));
     const std::string id = stored.at("id").get<std::string>();
@@ -254,7 +254,7 @@ void post_until_gone(std::uint16_t port, const std::string& prefix, std::vector<
 std::set<std::string> stored_ids(const std::string& index) {
   std::set<std::string> ids;
   Xapian::Database db(index);
-  newsq::RecordUnpacker records;
+  newsq::RecordCodec records;
   for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) {
     const auto stored = json::parse(records.unpack(db.get_document(*it)));
     const bool inserted = ids.insert(stored.at("id").get<std::string>()).second;

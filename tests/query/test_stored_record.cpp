@@ -17,9 +17,9 @@ Xapian::Document with_data(const std::string& data) {
   return document;
 }
 
-std::string internal_error_of(RecordUnpacker& unpacker, const Xapian::Document& document) {
+std::string internal_error_of(RecordCodec& codec, const Xapian::Document& document) {
   try {
-    unpacker.unpack(document);
+    codec.unpack(document);
   } catch (const Error& error) {
     CHECK(error.code() == ErrorCode::internal);
     return error.what();
@@ -31,15 +31,14 @@ std::string internal_error_of(RecordUnpacker& unpacker, const Xapian::Document& 
 }  // namespace
 
 TEST_CASE("a packed record unpacks to the same bytes, and is smaller", "[stored_record]") {
-  RecordPacker packer;
-  RecordUnpacker unpacker;
+  RecordCodec codec;
   std::string json = R"({"id":"a1","title":"Tartous naval base","body":")";
   for (int i = 0; i < 50; ++i) json += "Russia's silence on the naval base at Tartous. ";
   json += "\"}";
-  // One packer and one unpacker serve many records (the contexts are reused).
+  // One codec packs and unpacks many records (its contexts are reused).
   for (const std::string& text : {json, std::string("{}"), json.substr(0, 300), std::string()}) {
-    const std::string packed = packer.pack(text);
-    CHECK(unpacker.unpack(with_data(packed)) == text);
+    const std::string packed = codec.pack(text);
+    CHECK(codec.unpack(with_data(packed)) == text);
     if (text.size() > 1000) CHECK(packed.size() < text.size() / 4);
   }
 }
@@ -54,8 +53,8 @@ TEST_CASE("DocumentBuilder stores a packed record that article_from_document rea
   article.body = "16:10 Spain's investment recovers after two quarters.";
   const Xapian::Document document = builder.build(article);
   CHECK(document.get_data().front() != '{');  // not plain JSON any more
-  RecordUnpacker unpacker;
-  const Article back = article_from_document(document, unpacker);
+  RecordCodec codec;
+  const Article back = article_from_document(document, codec);
   CHECK(back.id == "s1");
   CHECK(back.title == article.title);
   CHECK(back.body == article.body);
@@ -63,18 +62,17 @@ TEST_CASE("DocumentBuilder stores a packed record that article_from_document rea
 
 TEST_CASE("a record that is not a packed one is refused with the document's number",
           "[stored_record]") {
-  RecordUnpacker unpacker;
+  RecordCodec codec;
   Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
   const Xapian::docid plain = db.add_document(with_data(R"({"id":"old"})"));  // schema 1
-  CHECK_THAT(internal_error_of(unpacker, db.get_document(plain)),
+  CHECK_THAT(internal_error_of(codec, db.get_document(plain)),
              Catch::Contains("stored document " + std::to_string(plain)) &&
                  Catch::Contains("rebuild the index"));
-  CHECK_THAT(internal_error_of(unpacker, with_data("")), Catch::Contains("not a packed"));
+  CHECK_THAT(internal_error_of(codec, with_data("")), Catch::Contains("not a packed"));
 
-  RecordPacker packer;
-  const std::string packed = packer.pack(std::string(4000, 'x') + "tail");
+  const std::string packed = codec.pack(std::string(4000, 'x') + "tail");
   // Cut short: the frame says how long the record is, and the bytes are missing.
-  CHECK_THAT(internal_error_of(unpacker, with_data(packed.substr(0, packed.size() - 3))),
+  CHECK_THAT(internal_error_of(codec, with_data(packed.substr(0, packed.size() - 3))),
              Catch::Contains("does not unpack"));
 
   // A frame header that claims a gigabyte (magic, a descriptor for an 8-byte content size in a
@@ -82,8 +80,8 @@ TEST_CASE("a record that is not a packed one is refused with the document's numb
   std::string huge = "\x28\xB5\x2F\xFD\xE0";
   for (int byte = 0; byte < 8; ++byte) huge += static_cast<char>(((1ULL << 30) >> (8 * byte)) & 0xFF);
   REQUIRE(ZSTD_getFrameContentSize(huge.data(), huge.size()) == (1ULL << 30));
-  CHECK_THAT(internal_error_of(unpacker, with_data(huge)), Catch::Contains("impossible size"));
+  CHECK_THAT(internal_error_of(codec, with_data(huge)), Catch::Contains("impossible size"));
 
-  // The unpacker is still usable after the failures.
-  CHECK(unpacker.unpack(with_data(packed)) == std::string(4000, 'x') + "tail");
+  // The codec is still usable after the failures.
+  CHECK(codec.unpack(with_data(packed)) == std::string(4000, 'x') + "tail");
 }

@@ -32,7 +32,7 @@ class DocumentBuilder {
   const Analyzer& analyzer_;
   Xapian::TermGenerator generator_;
   std::string generator_lang_;
-  RecordPacker packer_;
+  RecordCodec records_;  ///< packs the stored records
 };
 
 /// The spelling-dictionary increments (word, occurrences) that building `document` with a
@@ -43,8 +43,8 @@ class DocumentBuilder {
 std::vector<std::pair<std::string, Xapian::termcount>> spelling_words(
     const Xapian::Document& document);
 
-/// Reads the stored Article back from a document built by DocumentBuilder, `unpacker` unpacking
+/// Reads the stored Article back from a document built by DocumentBuilder, `records` unpacking
 /// its record. Throws Error(internal) if the record does not unpack or is not valid JSON.
-Article article_from_document(const Xapian::Document& document, RecordUnpacker& unpacker);
+Article article_from_document(const Xapian::Document& document, RecordCodec& records);
 
 }  // namespace newsq
