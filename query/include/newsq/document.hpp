@@ -23,9 +23,9 @@ class DocumentBuilder {
 
   /// Builds the document: free-text terms from title (prefixed and weighted), summary and body;
   /// boolean terms for id, topics, source, kind, language, authors and dates; value slots; and
-  /// the stored record (the article as JSON, packed: stored_record.hpp). The article must have an id. The builder keeps no reference to the
-  /// document it returns, so the document may be handed to another thread (a builder itself is
-  /// for one thread at a time).
+  /// the stored record (the article as JSON, packed: stored_record.hpp). The article must have
+  /// an id. The builder keeps no reference to the document it returns, so the document may be
+  /// handed to another thread (a builder itself is for one thread at a time).
   Xapian::Document build(const Article& article);
 
  private:
