@@ -78,7 +78,8 @@ TEST_CASE("a record that is not a packed one is refused with the document's numb
   // A frame header that claims a gigabyte (magic, a descriptor for an 8-byte content size in a
   // single segment, the size) is refused before anything is allocated for it.
   std::string huge = "\x28\xB5\x2F\xFD\xE0";
-  for (int byte = 0; byte < 8; ++byte) huge += static_cast<char>(((1ULL << 30) >> (8 * byte)) & 0xFF);
+  for (int byte = 0; byte < 8; ++byte)
+    huge += static_cast<char>(((1ULL << 30) >> (8 * byte)) & 0xFF);
   REQUIRE(ZSTD_getFrameContentSize(huge.data(), huge.size()) == (1ULL << 30));
   CHECK_THAT(internal_error_of(codec, with_data(huge)), Catch::Contains("impossible size"));
 
