@@ -29,6 +29,7 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::string_view kGenerationInfix = ".gen-";
+constexpr std::string_view kStagingSuffix = ".build";
 
 // P without a trailing slash ("var/index/" and "var/index" are the same index).
 fs::path normalised(const std::string& index_path) {
@@ -107,6 +108,10 @@ std::string stub_target(const fs::path& stub) {
 std::string generation_directory(const std::string& index_path, std::uint64_t generation) {
   return normalised(index_path).string() + std::string(kGenerationInfix) +
          std::to_string(generation);
+}
+
+std::string staging_directory(const std::string& index_path, std::uint64_t generation) {
+  return generation_directory(index_path, generation) + std::string(kStagingSuffix);
 }
 
 IndexLayout inspect_index(const std::string& index_path) {
@@ -197,13 +202,29 @@ void convert_to_generations(const std::string& index_path, std::uint64_t live) {
 
 std::vector<std::uint64_t> remove_generations_except(const std::string& index_path,
                                                      const std::vector<std::uint64_t>& keep) {
+  const auto kept = [&](std::uint64_t generation) {
+    return std::find(keep.begin(), keep.end(), generation) != keep.end();
+  };
   std::vector<std::uint64_t> removed;
   for (auto generation : inspect_index(index_path).generations) {
-    if (std::find(keep.begin(), keep.end(), generation) != keep.end()) continue;
+    if (kept(generation)) continue;
     std::error_code error;
     fs::remove_all(generation_directory(index_path, generation), error);
     if (!error) removed.push_back(generation);
   }
+  // Staging directories of rebuilds that were killed before they could remove their own.
+  const fs::path path = normalised(index_path);
+  const std::string name = path.filename().string();
+  std::error_code error;
+  std::vector<fs::path> stale;
+  for (const auto& entry : fs::directory_iterator(parent_of(path), error)) {
+    std::string entry_name = entry.path().filename().string();
+    if (!entry_name.ends_with(kStagingSuffix)) continue;
+    entry_name.resize(entry_name.size() - kStagingSuffix.size());
+    if (const auto generation = generation_of(entry_name, name); generation && !kept(*generation))
+      stale.push_back(entry.path());
+  }
+  for (const auto& directory : stale) fs::remove_all(directory, error);
   return removed;
 }
 

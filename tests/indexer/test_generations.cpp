@@ -94,6 +94,38 @@ TEST_CASE("rebuild of a new path creates generation 1 behind a stub", "[generati
     CHECK_FALSE(entry.path().filename().string().starts_with(".index.stub-"));
 }
 
+std::uintmax_t directory_bytes(const fs::path& directory) {
+  std::uintmax_t bytes = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(directory))
+    if (entry.is_regular_file()) bytes += entry.file_size();
+  return bytes;
+}
+
+TEST_CASE("rebuild compacts the new generation and leaves no staging directory",
+          "[generations]") {
+  Setup setup;
+  const std::string input = setup.file("a.jsonl", records("alpha", 3000));
+  REQUIRE(setup.rebuild({input}) == kExitOk);
+  CHECK(contains(setup.err.str(), "compacting into " + generation_directory(setup.index, 1)));
+  CHECK_FALSE(fs::exists(staging_directory(setup.index, 1)));
+  CHECK(hits(setup.index, "alpha") == 3000);
+
+  // The same records added the incremental way take more room: the rebuild's blocks are full.
+  Setup plain;
+  REQUIRE(plain.add({input}) == kExitOk);
+  CHECK(directory_bytes(generation_directory(setup.index, 1)) < directory_bytes(plain.index));
+
+  // A rebuild killed before it removed its staging copy leaves it behind: the next switch
+  // removes it, as it removes abandoned generations.
+  const std::string stale = staging_directory(setup.index, 7);
+  fs::create_directories(stale);
+  test::write_file(fs::path(stale) / "postlist.glass", "partial");
+  REQUIRE(setup.rebuild({setup.file("b.jsonl", records("beta", 2))}) == kExitOk);
+  CHECK_FALSE(fs::exists(stale));
+  CHECK(inspect_index(setup.index).generations == std::vector<std::uint64_t>{1, 2});
+  CHECK(hits(setup.index, "beta") == 2);
+}
+
 TEST_CASE("rebuild converts a plain index; rollback restores it", "[generations]") {
   Setup setup;
   REQUIRE(setup.add({setup.file("old.jsonl", records("oldword", 3))}) == kExitOk);

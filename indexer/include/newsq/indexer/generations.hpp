@@ -46,6 +46,10 @@ std::string resolve_index_directory(const std::string& index_path);
 /// "P.gen-N".
 std::string generation_directory(const std::string& index_path, std::uint64_t generation);
 
+/// "P.gen-N.build": where a rebuild writes generation N before compacting it into P.gen-N.
+/// Not a generation: inspect_index() ignores it, remove_generations_except() removes it.
+std::string staging_directory(const std::string& index_path, std::uint64_t generation);
+
 /// Makes `generation` live: writes "auto <name of P.gen-N>" to a temporary file in P's
 /// directory, fsyncs it, rename()s it over P and fsyncs the directory, so after a crash P is
 /// either the old stub or the new one. P must be missing or a stub: see convert_to_generations.
@@ -61,7 +65,8 @@ void switch_generation(const std::string& index_path, std::uint64_t generation);
 /// Error(io_error); when the stub cannot be written P.gen-0 is renamed back to P.
 void convert_to_generations(const std::string& index_path, std::uint64_t live);
 
-/// Removes every generation directory of P except `keep` (missing ones are ignored). Returns
+/// Removes every generation directory of P except `keep` (missing ones are ignored), and the
+/// staging directory of every generation but those (left by a rebuild that was killed). Returns
 /// the generations removed. Failures to remove are ignored: a leftover directory is harmless
 /// and removed at the next switch.
 std::vector<std::uint64_t> remove_generations_except(const std::string& index_path,
