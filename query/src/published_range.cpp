@@ -98,6 +98,11 @@ std::shared_ptr<const PublishedColumn> PublishedColumns::get(const Xapian::Datab
   return entry.column;
 }
 
+bool PublishedColumns::current(const Xapian::Database& shard) const {
+  const auto found = cache_.find(shard.get_uuid());
+  return found != cache_.end() && found->second.revision == shard.get_revision();
+}
+
 void PublishedRangeSource::init(const Xapian::Database& db) {
   auto column = columns_.get(db);
   if (column != column_) {

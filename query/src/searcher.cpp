@@ -443,15 +443,20 @@ struct Searcher::Impl {
 
   /// The stories published in [from, to] (either end open). Local databases check the range
   /// against their in-memory column of publication times (published_range.hpp), many times
-  /// cheaper than OP_VALUE_RANGE's reading of each candidate's value; a remote shard's server
-  /// knows only Xapian's own operators, so an index with one uses OP_VALUE_RANGE.
+  /// cheaper than OP_VALUE_RANGE's reading of each candidate's value, once reading the columns
+  /// has paid (PublishedColumns::stale_use()); a remote shard's server knows only Xapian's own
+  /// operators, so an index with one uses OP_VALUE_RANGE.
   Xapian::Query date_range(std::optional<std::int64_t> from, std::optional<std::int64_t> to) {
     constexpr double kInfinity = std::numeric_limits<double>::infinity();
     const double low = from ? static_cast<double>(*from) : -kInfinity;
     const double high = to ? static_cast<double>(*to) : kInfinity;
     const bool remote = std::any_of(shards.begin(), shards.end(),
                                     [](const Shard& shard) { return shard.remote; });
-    if (!remote) return Xapian::Query((new PublishedRangeSource(published, low, high))->release());
+    const bool current = std::all_of(shards.begin(), shards.end(), [&](const Shard& shard) {
+      return published.current(shard.db);
+    });
+    if (!remote && (current || published.stale_use()))
+      return Xapian::Query((new PublishedRangeSource(published, low, high))->release());
     const auto serialise = [](double t) { return Xapian::sortable_serialise(t); };
     if (from && to)
       return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, schema::kSlotPublished, serialise(low),

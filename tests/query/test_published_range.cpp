@@ -179,3 +179,31 @@ TEST_CASE("the column follows the database to a new revision", "[published]") {
   CHECK(columns.get(reader) != before);
   CHECK(matches(reader, day) == std::vector<Xapian::docid>{added});
 }
+
+TEST_CASE("a column is read on every third use that finds it stale", "[published]") {
+  test::TempDir dir;
+  const std::string path = (dir / "index").string();
+  Xapian::WritableDatabase writer(path, Xapian::DB_CREATE);
+  std::mt19937 random(3);
+  add_documents(writer, random, 10);
+  writer.commit();
+  Xapian::Database reader(path);
+
+  PublishedColumns columns;
+  CHECK_FALSE(columns.current(reader));
+  CHECK_FALSE(columns.stale_use());  // a one-shot query: OP_VALUE_RANGE
+  CHECK_FALSE(columns.stale_use());
+  CHECK(columns.stale_use());  // the third: the column is worth reading
+  columns.get(reader);
+  CHECK(columns.current(reader));
+
+  add_documents(writer, random, 1);
+  writer.commit();
+  REQUIRE(reader.reopen());
+  CHECK_FALSE(columns.current(reader));  // a new revision: stale until read again
+  CHECK_FALSE(columns.stale_use());
+  columns.clear();
+  CHECK_FALSE(columns.stale_use());  // clear() starts the count again
+  CHECK_FALSE(columns.stale_use());
+  CHECK(columns.stale_use());
+}

@@ -176,23 +176,28 @@ TEST_CASE("filters by topic, source, kind and inclusive date bounds", "[searcher
   request.kinds = {"article"};
   CHECK(searcher.search(request).total == 2);
 
-  // The brief at 12:36+01:00 is 11:36:00Z: the bounds include it to the second.
+  // The brief at 12:36+01:00 is 11:36:00Z: the bounds include it to the second. Twice: the
+  // Searcher's first date ranges check the date slot by value, the later ones its in-memory
+  // column (read on the third, see PublishedColumns::stale_use()), and both must agree.
   const auto at = parse_iso8601("2025-01-30T11:36:00Z")->utc_seconds;
-  request = {};
-  request.from = at;
-  request.to = at;
-  CHECK(ids(searcher.search(request)) == std::vector<std::string>{"nato-exercise"});
-  request.from = at + 1;
-  request.to = std::nullopt;
-  CHECK(searcher.search(request).total == 0);
-  request.from = std::nullopt;
-  request.to = at - 1;
-  CHECK(searcher.search(request).total == 4);  // everything dated before it
+  for (int pass = 0; pass < 2; ++pass) {
+    INFO("pass " << pass);
+    request = {};
+    request.from = at;
+    request.to = at;
+    CHECK(ids(searcher.search(request)) == std::vector<std::string>{"nato-exercise"});
+    request.from = at + 1;
+    request.to = std::nullopt;
+    CHECK(searcher.search(request).total == 0);
+    request.from = std::nullopt;
+    request.to = at - 1;
+    CHECK(searcher.search(request).total == 4);  // everything dated before it
 
-  request.from = parse_date_bound("2025-01-29", false);
-  request.to = parse_date_bound("2025-01-29", true);
-  request.sort = SortOrder::date;
-  CHECK(ids(searcher.search(request)) == std::vector<std::string>{"syria-bases", "look-york"});
+    request.from = parse_date_bound("2025-01-29", false);
+    request.to = parse_date_bound("2025-01-29", true);
+    request.sort = SortOrder::date;
+    CHECK(ids(searcher.search(request)) == std::vector<std::string>{"syria-bases", "look-york"});
+  }
 
   request.from = at + 10;
   request.to = at;
