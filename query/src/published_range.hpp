@@ -74,8 +74,8 @@ class PublishedColumns {
   /// the same index (60 against 20 ms at a million stories, both growing with its size), so
   /// this "ski rental" rule never spends more than about twice what the better choice would
   /// have: a one-shot `newsq` query never reads a column, a server busy with searches reads
-  /// it once per revision, and one ingesting many commits a second does not read it on every
-  /// commit.
+  /// it once per revision, and under heavy ingest the reads cost at most about twice the
+  /// checks by value they replace.
   bool stale_use() { return ++stale_uses_ % kStaleUses == 0; }
   static constexpr unsigned kStaleUses = 3;
 
@@ -103,8 +103,8 @@ class PublishedColumns {
 /// are few (see kListFraction) they are gathered and sorted into a posting list; otherwise the
 /// column is scanned, and checks of single documents are one array read either way.
 ///
-/// Reading a column costs about 60 ms per million documents, once per revision of the index
-/// (the Searcher keeps it), and 12 bytes per document.
+/// Reading a column costs about 60 ms per million documents, at most once per revision of the
+/// index (the Searcher keeps it; see PublishedColumns::stale_use()), and 12 bytes per document.
 class PublishedRangeSource : public Xapian::PostingSource {
  public:
   PublishedRangeSource(PublishedColumns& columns, double from, double to)
