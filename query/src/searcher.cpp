@@ -452,11 +452,13 @@ struct Searcher::Impl {
     const double high = to ? static_cast<double>(*to) : kInfinity;
     const bool remote = std::any_of(shards.begin(), shards.end(),
                                     [](const Shard& shard) { return shard.remote; });
-    const bool current = std::all_of(shards.begin(), shards.end(), [&](const Shard& shard) {
-      return published.current(shard.db);
-    });
-    if (!remote && (current || published.stale_use()))
-      return Xapian::Query((new PublishedRangeSource(published, low, high))->release());
+    if (!remote) {
+      const bool current = std::all_of(shards.begin(), shards.end(), [&](const Shard& shard) {
+        return published.current(shard.db);
+      });
+      if (current || published.stale_use())
+        return Xapian::Query((new PublishedRangeSource(published, low, high))->release());
+    }
     const auto serialise = [](double t) { return Xapian::sortable_serialise(t); };
     if (from && to)
       return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, schema::kSlotPublished, serialise(low),
