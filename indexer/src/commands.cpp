@@ -281,7 +281,8 @@ int run_rebuild(const RebuildRequest& request, std::ostream& err) {
     if (!rules && live) copy_synonyms(*live, staging);
     err << "compacting into " << directory << '\n';
     compact_database(staging, directory);
-    fs::remove_all(staging);
+    std::error_code ignored;  // freeing the disk early; `building` removes it in any case
+    fs::remove_all(staging, ignored);
     sync_directory_contents(directory);
     std::sort(ids.begin(), ids.end());
     const auto distinct =
