@@ -54,11 +54,6 @@ int main(int argc, char** argv) {
                      "that name none, for feeds instead of the channel title; replaces "
                      "\"reuters\" for SGML")
         ->type_name("NAME");
-    command
-        ->add_option("--batch", request.batch_size,
-                     "Records per committed batch: an interrupted run keeps whole batches")
-        ->check(CLI::PositiveNumber)
-        ->default_val(kDefaultBatchSize);
   };
 
   AddRequest add_request;
@@ -73,6 +68,10 @@ int main(int argc, char** argv) {
       "replaces it.");
   add->add_option("files", add_request.inputs, "Input files")->required()->type_name("FILE");
   add_read_options(add, add_request, format_name, date);
+  add->add_option("--batch", add_request.batch_size,
+                  "Records per committed batch: an interrupted run keeps whole batches")
+      ->check(CLI::PositiveNumber)
+      ->default_val(kDefaultBatchSize);
 
   RebuildRequest rebuild_request;
   std::string rebuild_format;
@@ -154,8 +153,9 @@ int main(int argc, char** argv) {
   std::string shard_format;
   std::string shard_date;
   auto* shard_add = shard->add_subcommand(
-      "add", "Index files into the shards of MAP, creating shards as needed; an updated article "
-             "moves to the shard of its new date");
+      "add",
+      "Index files into the shards of MAP, creating shards as needed; an updated article "
+      "moves to the shard of its new date");
   shard_add->add_option("map", shard_map, "Shard map file")->required()->type_name("MAP");
   shard_add->add_option("files", shard_add_request.inputs, "Input files")
       ->required()

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh Debian 12 machine: installs what is missing, builds, and runs
 # every test twice, in an optimised build and under AddressSanitizer + UndefinedBehaviorSanitizer;
-# then the server's concurrency tests under ThreadSanitizer and a short run of every fuzzer.
+# then the concurrency tests under ThreadSanitizer and a short run of every fuzzer.
 #   scripts/test.sh            everything
 #   NEWSQ_FUZZ_SECONDS=N scripts/test.sh   fuzz each target N seconds (default 60; see scripts/fuzz.sh)
 #   scripts/test.sh --quick    the optimised build only
@@ -50,8 +50,9 @@ if [ "$quick" -eq 0 ]; then
   run_preset asan-ubsan
 fi
 
-# The server's threaded parts (Server, SearcherPool, WriterQueue, ingest under load) under
-# ThreadSanitizer: the tsan presets build and run only those tests and the binaries they start.
+# The threaded parts (Server, SearcherPool, WriterQueue, ingest under load, the Ingestor and the
+# BulkWriter) under ThreadSanitizer: the tsan presets build and run only those tests and the
+# binaries they start.
 if [ "$quick" -eq 0 ]; then
   run_preset tsan
 fi

@@ -114,11 +114,14 @@ class Ingestor::Pipeline {
       // Freeing a document (its terms and positions) is a few percent of the write: the writer
       // thread, the busier one, hands written documents back to the reading thread for that.
       // Once written, this thread holds the only reference, so the (not atomic) count is safe.
-      Xapian::Document document = item.document->document;
+      // A writer that hands the document to threads of its own frees it there instead.
+      const bool hand_back = ingestor_.writer_.done_with_document_on_return();
+      Xapian::Document document;
+      if (hand_back) document = item.document->document;
       try {
         const std::string id = ingestor_.writer_.add(std::move(*item.document));
         item.document.reset();
-        {
+        if (hand_back) {
           std::lock_guard lock(mutex_);
           written_.push_back(std::move(document));
         }
@@ -162,8 +165,8 @@ class Ingestor::Pipeline {
   std::condition_variable space_;  // an item was taken, or failure_
   std::deque<Item> queue_;
   std::vector<Xapian::Document> written_;  // to be freed by the reading thread
-  bool stopping_ = false;   // no more items will come
-  bool abandoned_ = false;  // drop what is queued
+  bool stopping_ = false;                  // no more items will come
+  bool abandoned_ = false;                 // drop what is queued
   std::exception_ptr failure_;
   std::thread writer_thread_;  // last: started once everything above exists
 };
@@ -206,7 +209,7 @@ class Ingestor::Sink : public RecordSink {
   Pipeline& pipeline_;
 };
 
-Ingestor::Ingestor(IndexWriter& writer, ReadOptions options, ProblemHandler on_problem,
+Ingestor::Ingestor(DocumentWriter& writer, ReadOptions options, ProblemHandler on_problem,
                    ProgressHandler on_progress)
     : writer_(writer),
       preparer_(std::make_unique<DocumentPreparer>()),

@@ -101,12 +101,12 @@ std::uintmax_t directory_bytes(const fs::path& directory) {
   return bytes;
 }
 
-TEST_CASE("rebuild compacts the new generation and leaves no staging directory",
+TEST_CASE("rebuild merges its parts into a compact generation and leaves no staging directory",
           "[generations]") {
   Setup setup;
   const std::string input = setup.file("a.jsonl", records("alpha", 3000));
   REQUIRE(setup.rebuild({input}) == kExitOk);
-  CHECK(contains(setup.err.str(), "compacting into " + generation_directory(setup.index, 1)));
+  CHECK(contains(setup.err.str(), "merging into " + generation_directory(setup.index, 1)));
   CHECK_FALSE(fs::exists(staging_directory(setup.index, 1)));
   CHECK(hits(setup.index, "alpha") == 3000);
 

@@ -30,7 +30,8 @@ struct AddRequest {
   std::vector<std::string> inputs;  ///< paths; "-" is standard input (at most once)
   std::optional<Format> format;     ///< forced format; else from each name ("-": sniffed)
   ReadOptions read;
-  std::size_t batch_size = kDefaultBatchSize;
+  std::size_t batch_size =
+      kDefaultBatchSize;  ///< add only: rebuild commits parts (bulk_writer.hpp)
   bool progress = false;  ///< draw a progress line on `err` (when it is a terminal)
   /// How long to wait for the write lock held by another writer (WriterOptions::lock_wait);
   /// zero fails at once. newsq-index passes its --lock-wait.

@@ -16,6 +16,21 @@ namespace newsq::indexer {
 
 struct PreparedDocument;
 
+/// Where an Ingestor writes its documents: the IndexWriter (one database, the way `add` and the
+/// server write) or the BulkWriter (a rebuild's parts, merged at the end: bulk_writer.hpp).
+class DocumentWriter {
+ public:
+  virtual ~DocumentWriter() = default;
+  /// Writes the document, replacing an earlier one with the same id; returns the id.
+  virtual std::string add(PreparedDocument&& prepared) = 0;
+  /// Commits what is pending.
+  virtual void commit() = 0;
+  /// True when add() is done with the document once it returns, so the caller may keep a copy
+  /// and free it on its own thread; false when another thread still uses it (Xapian's reference
+  /// counts are not atomic: the caller must then keep none).
+  virtual bool done_with_document_on_return() const { return true; }
+};
+
 /// Records (adds, replacements, removals) per committed batch unless told otherwise.
 inline constexpr std::size_t kDefaultBatchSize = 5000;
 
@@ -34,7 +49,7 @@ struct WriterOptions {
   bool sync_commits = true;
 };
 
-class IndexWriter {
+class IndexWriter final : public DocumentWriter {
  public:
   /// Opens the index at `path` for writing, creating it (and its parent directories) when
   /// missing; a new index gets schema::kMetaSchemaVersion at once. When `path` is the stub of a
@@ -51,7 +66,7 @@ class IndexWriter {
   IndexWriter(const std::string& path, const WriterOptions& options);
 
   /// Discards changes not yet committed, as a crash would: call commit() to keep them.
-  ~IndexWriter();
+  ~IndexWriter() override;
   IndexWriter(IndexWriter&&) noexcept;
   IndexWriter& operator=(IndexWriter&&) noexcept;
   IndexWriter(const IndexWriter&) = delete;
@@ -64,7 +79,7 @@ class IndexWriter {
 
   /// As add(Article), for a document built elsewhere (DocumentPreparer, possibly on another
   /// thread). Returns the id.
-  std::string add(PreparedDocument&& prepared);
+  std::string add(PreparedDocument&& prepared) override;
 
   /// Removes the document with this id. Returns false when there is none (uncommitted changes
   /// included). Counts towards the batch like add().
@@ -76,7 +91,7 @@ class IndexWriter {
 
   /// Writes schema::kMetaLastUpdate (now, ISO-8601 UTC) and commits every pending change.
   /// Cheap when nothing is pending (nothing is written then).
-  void commit();
+  void commit() override;
 
   /// Changes made since the last commit.
   std::size_t pending() const;

@@ -1,4 +1,4 @@
-// One indexing job: inputs read by their format's reader, records written by an IndexWriter,
+// One indexing job: inputs read by their format's reader, records written by a DocumentWriter,
 // problems and progress handed to the caller (the CLI prints them; tests collect them).
 #pragma once
 
@@ -49,7 +49,7 @@ class Ingestor {
   /// order; `on_progress` (optional) after every record: throttle in the handler. The handlers
   /// (and set_on_indexed's) run on the thread that writes during ingest(), one call at a time,
   /// and never after ingest() returned.
-  Ingestor(IndexWriter& writer, ReadOptions options, ProblemHandler on_problem,
+  Ingestor(DocumentWriter& writer, ReadOptions options, ProblemHandler on_problem,
            ProgressHandler on_progress = {});
   ~Ingestor();
   Ingestor(const Ingestor&) = delete;
@@ -57,8 +57,7 @@ class Ingestor {
 
   using IndexedHandler = std::function<void(const std::string& id)>;
 
-  /// Called with the id of every record written (rebuild counts the distinct ids to check the
-  /// new generation's document count).
+  /// Called with the id of every record written.
   void set_on_indexed(IndexedHandler on_indexed);
 
   /// The total input size for ETAs (sum of InputFile::size()), nullopt when unknown.
@@ -84,7 +83,7 @@ class Ingestor {
  private:
   class Sink;
   class Pipeline;
-  IndexWriter& writer_;
+  DocumentWriter& writer_;
   std::unique_ptr<DocumentPreparer> preparer_;
   ReadOptions options_;
   ProblemHandler on_problem_;
