@@ -126,7 +126,7 @@ TEST_CASE("delete: 0 when all ids existed, 1 naming those that did not", "[comma
   CHECK(nlohmann::json::parse(out.str()).at("documents") == 0);
 }
 
-TEST_CASE("stats: text and JSON; a missing index is fatal", "[commands]") {
+TEST_CASE("stats: text and JSON, a missing index is fatal", "[commands]") {
   Setup setup;
   std::ostringstream out, err;
   CHECK(run_stats(setup.index, false, out, err) == kExitFatal);

@@ -212,7 +212,7 @@ TEST_CASE("a prepared document is written as add(Article) writes it", "[writer]"
   CHECK(Searcher(path).get(derive_id(article)));
 }
 
-TEST_CASE("batches are committed whole; an interrupted run keeps only whole batches", "[writer]") {
+TEST_CASE("batches are committed whole, an interrupted run keeps only whole batches", "[writer]") {
   test::TempDir dir;
   const auto path = (dir / "index").string();
   {

@@ -126,7 +126,7 @@ TEST_CASE("missing files and directories are io_error", "[input]") {
   }
 }
 
-TEST_CASE("\"-\" is standard input, named <stdin>", "[input]") {
+TEST_CASE("a dash is standard input, named <stdin>", "[input]") {
   InputFile input("-");
   CHECK(input.name() == "<stdin>");
 }

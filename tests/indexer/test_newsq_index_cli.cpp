@@ -135,7 +135,7 @@ TEST_CASE("cli: xz input through stdin is detected by its magic", "[cli]") {
   CHECK(contains(piped.err, "indexed 15 records"));
 }
 
-TEST_CASE("cli: re-running add keeps the count; delete removes", "[cli]") {
+TEST_CASE("cli: re-running add keeps the count, delete removes", "[cli]") {
   Cli cli;
   REQUIRE(cli.run("add " + sample_path()).exit_code == 0);
   REQUIRE(cli.run("add " + sample_path()).exit_code == 0);

@@ -282,7 +282,7 @@ TEST_CASE("without an index the server starts, answers 503, and serves once it a
   CHECK(status == 200);
 }
 
-TEST_CASE("configuration from the environment; --help lists every option", "[integration]") {
+TEST_CASE("configuration from the environment, --help lists every option", "[integration]") {
   TempDir dir;
   index_seed_page(dir / "index");
   ServerProcess server(

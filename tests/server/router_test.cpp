@@ -156,7 +156,7 @@ TEST_CASE_METHOD(Fixture, "index errors are 503, internal errors 500 without det
   CHECK(logged[0].find("secret detail") != std::string::npos);
 }
 
-TEST_CASE_METHOD(Fixture, "GET /articles/{id} decodes the id; 404 when absent", "[router]") {
+TEST_CASE_METHOD(Fixture, "GET /articles/{id} decodes the id, 404 when absent", "[router]") {
   auto response = get("/articles/a%2F1%20%C3%A9");
   REQUIRE(response.result() == status::ok);
   CHECK(json_of(response)["title"] == "Found");
@@ -173,7 +173,7 @@ TEST_CASE_METHOD(Fixture, "GET /articles/{id} decodes the id; 404 when absent", 
   }
 }
 
-TEST_CASE_METHOD(Fixture, "GET /articles/{id}/related lists related stories; 404 for no story",
+TEST_CASE_METHOD(Fixture, "GET /articles/{id}/related lists related stories, 404 for no story",
                  "[router]") {
   auto response = get("/articles/a%2F1%20%C3%A9/related?limit=3&collapse=false");
   REQUIRE(response.result() == status::ok);
@@ -324,7 +324,7 @@ TEST_CASE_METHOD(Fixture, "unknown paths are 404, other methods 405 with Allow",
   CHECK(router.handle(make_request(verb::post, "/nope")).result() == status::not_found);
 }
 
-TEST_CASE("targets longer than the limit are 414; non-origin forms 400", "[router]") {
+TEST_CASE("targets longer than the limit are 414, non-origin forms 400", "[router]") {
   FakeBackend backend;
   RouterConfig config;
   config.max_target_bytes = 100;

@@ -67,7 +67,7 @@ TEST_CASE("new commits are visible after the refresh interval", "[searcher_pool]
   CHECK(pool.stats().revision > before.revision);
 }
 
-TEST_CASE("request errors do not close the reader; many threads share few readers",
+TEST_CASE("request errors do not close the reader, many threads share few readers",
           "[searcher_pool]") {
   TempDir dir;
   auto index = dir / "index";

@@ -186,7 +186,7 @@ TEST_CASE(
   CHECK(metrics.rejections(RejectReason::auth) > 0);
 }
 
-TEST_CASE("search is public without search keys; origin-restricted keys need their origin",
+TEST_CASE("search is public without search keys, origin-restricted keys need their origin",
           "[keys]") {
   StubBackend backend;
   RouterConfig open_config;
