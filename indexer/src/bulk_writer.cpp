@@ -7,6 +7,7 @@
 #include <deque>
 #include <exception>
 #include <filesystem>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -196,7 +197,8 @@ struct BulkWriter::Impl {
     }
     for (unsigned i = 0; i < options.workers; ++i)
       workers.push_back(std::make_unique<PartWorker>(options.commit_every));
-    closed_by_worker.assign(options.workers, 0);
+    parts_handed.assign(options.workers, 0);
+    open_parts.resize(options.workers);
   }
 
   [[noreturn]] static void fail(const Xapian::Error& e, const std::string& action) {
@@ -204,32 +206,44 @@ struct BulkWriter::Impl {
   }
 
   void add(PreparedDocument& prepared) {
-    const Xapian::docid docid = ++last_docid;
+    // Documents go to the workers in turn, each into its own open part.
+    const std::size_t worker = next_worker;
+    next_worker = (next_worker + 1) % workers.size();
+    auto& part = open_parts[worker];
+    if (!part) start_part(worker);
+    const Xapian::docid docid = ++part->last;
     const auto [entry, inserted] = ids.try_emplace(prepared.id, docid);
     if (!inserted) {
       superseded.push_back(entry->second);
       entry->second = docid;
     }
     for (auto& [word, occurrences] : prepared.spelling) spelling[std::move(word)] += occurrences;
-    if (!current) start_part(docid);
-    current->last = docid;
-    current->worker->write(docid, std::move(prepared.document));
-    if (++in_part == options.part_documents) close_part();
+    part->worker->write(docid, std::move(prepared.document));
+    if (part->last - part->first + 1 == options.part_documents) close_part(worker);
   }
 
-  void start_part(Xapian::docid first) {
+  // A part gets the next part_documents ids. The workers' parts fill in turn, one document each,
+  // so they are started, filled and closed in the order of their ids.
+  void start_part(std::size_t worker) {
     const std::size_t number = parts_started++;
-    const std::size_t worker = number % workers.size();
-    current = Source{numbered(staging, "part", number), first, first, 0, workers[worker].get(),
-                     ++closed_by_worker[worker]};
-    current->worker->open(current->directory);
-    in_part = 0;
+    const auto first = static_cast<Xapian::docid>(next_first_docid);
+    next_first_docid += options.part_documents;
+    if (next_first_docid > std::numeric_limits<Xapian::docid>::max())
+      throw Error(ErrorCode::bad_parameter, "too many documents for one index");
+    open_parts[worker] = Source{numbered(staging, "part", number),
+                                first,
+                                first - 1,
+                                0,
+                                workers[worker].get(),
+                                ++parts_handed[worker]};
+    open_parts[worker]->worker->open(open_parts[worker]->directory);
   }
 
-  void close_part() {
-    current->worker->close();
-    sources.push_back(std::move(*current));
-    current.reset();
+  void close_part(std::size_t worker) {
+    auto& part = open_parts[worker];
+    part->worker->close();
+    sources.push_back(std::move(*part));
+    part.reset();
     merge_full_tiers();
   }
 
@@ -304,7 +318,14 @@ struct BulkWriter::Impl {
   void finish_into(const std::string& directory) {
     if (finished) throw Error(ErrorCode::internal, "BulkWriter::finish_into called twice");
     finished = true;
-    if (current) close_part();
+    // The open parts, in the order of their ids (the order they were started in).
+    std::vector<std::size_t> open;
+    for (std::size_t worker = 0; worker < open_parts.size(); ++worker)
+      if (open_parts[worker]) open.push_back(worker);
+    std::sort(open.begin(), open.end(), [&](std::size_t a, std::size_t b) {
+      return open_parts[a]->first < open_parts[b]->first;
+    });
+    for (const std::size_t worker : open) close_part(worker);
     for (const auto& source : sources) wait_written(source);
     write_metadata();
     merge(sources, directory, {metadata});
@@ -334,13 +355,13 @@ struct BulkWriter::Impl {
   std::string metadata;
   BulkOptions options;
   std::vector<std::unique_ptr<PartWorker>> workers;
-  std::vector<std::size_t> closed_by_worker;  // parts handed to each worker so far
-  std::optional<Source> current;              // the part being filled
-  std::size_t in_part = 0;
+  std::vector<std::size_t> parts_handed;          // parts handed to each worker so far
+  std::vector<std::optional<Source>> open_parts;  // each worker's part being filled
+  std::size_t next_worker = 0;                    // the worker of the next document
+  std::uint64_t next_first_docid = 1;             // the first id of the next part
   std::size_t parts_started = 0;
   std::size_t segments = 0;
-  std::vector<Source> sources;  // finished parts and segments, in id order
-  Xapian::docid last_docid = 0;
+  std::vector<Source> sources;                         // finished parts and segments, in id order
   std::unordered_map<std::string, Xapian::docid> ids;  // every id, at its latest document
   std::vector<Xapian::docid> superseded;               // documents a later record replaced
   std::unordered_map<std::string, Xapian::termcount> spelling;

@@ -1,5 +1,6 @@
 #include "newsq/indexer/ingest.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <condition_variable>
 #include <cstdio>
@@ -27,64 +28,139 @@ Format format_for_input(std::string_view path, std::optional<Format> forced) {
                   "optionally .xz): use --format jsonl|page|sgml|feed");
 }
 
-// The records of one input on their way from the reader (the caller's thread, which also builds
-// the documents) to the thread that writes them and reports on them, in input order: a bounded
-// queue between the two, so the analysis of a record overlaps the write of the ones before.
+// The records of one input on their way from the reader (the caller's thread) to the thread
+// that writes them and reports on them, in input order, through a bounded queue. Two preparer
+// threads build the documents of the queued records (analysis, terms, stored record) meanwhile,
+// each taking the oldest record nobody took, so reading, analysis and writing overlap; the writer
+// takes a record only once its document is built, so the order never changes.
 class Ingestor::Pipeline {
  public:
-  // A record to write, or a problem to report, as the reader met them.
+  // A record to build and write, or a problem to report, as the reader met them.
   struct Item {
+    std::optional<Article> article;  // to be built by a preparer (then `document` or `problem`)
     std::optional<PreparedDocument> document;
     std::optional<Problem> problem;
     std::size_t line = 0;
     std::uint64_t bytes_done = 0;  // input bytes consumed when the record was read
+    bool built = true;             // false while `article` waits for a preparer
   };
 
-  Pipeline(Ingestor& ingestor, const InputFile& input)
-      : ingestor_(ingestor), input_(input), writer_thread_([this] { run(); }) {}
+  Pipeline(Ingestor& ingestor, const InputFile& input) : ingestor_(ingestor), input_(input) {
+    for (int i = 0; i < kPreparers; ++i) preparers_.emplace_back([this] { prepare_loop(); });
+    writer_thread_ = std::thread([this] { run(); });
+  }
 
-  // Stops the writer thread: whatever is still queued is dropped, as an exception ending the
-  // job would have dropped it before (the writer keeps only committed batches).
+  // Stops the threads: whatever is still queued is dropped, as an exception ending the job
+  // would have dropped it before (the writer keeps only committed batches).
   ~Pipeline() {
     {
       std::lock_guard lock(mutex_);
       stopping_ = true;
       abandoned_ = true;
     }
-    ready_.notify_all();
-    space_.notify_all();
+    wake_all();
+    for (auto& thread : preparers_) thread.join();
     if (writer_thread_.joinable()) writer_thread_.join();
   }
 
   Pipeline(const Pipeline&) = delete;
   Pipeline& operator=(const Pipeline&) = delete;
 
-  // Queues an item, waiting while the queue is full; rethrows the writer thread's failure.
+  // Queues an item, waiting while the queue is full; rethrows another thread's failure.
   void push(Item&& item) {
     std::vector<Xapian::Document> written;
     std::unique_lock lock(mutex_);
     space_.wait(lock, [&] { return queue_.size() < kCapacity || failure_; });
     if (failure_) std::rethrow_exception(failure_);
+    const bool to_build = !item.built;
     queue_.push_back(std::move(item));
     written.swap(written_);
     lock.unlock();
-    ready_.notify_one();
+    if (to_build)
+      build_.notify_one();
+    else
+      ready_.notify_one();
     // `written` is freed here, on this thread, after the lock.
   }
 
-  // Waits until every queued item is written, then rethrows the writer thread's failure.
+  // Waits until every queued item is written, then rethrows the failure of a thread.
   void finish() {
     {
       std::lock_guard lock(mutex_);
       stopping_ = true;
     }
-    ready_.notify_all();
+    wake_all();
     writer_thread_.join();
     if (failure_) std::rethrow_exception(failure_);
   }
 
  private:
   static constexpr std::size_t kCapacity = 256;
+  static constexpr int kPreparers = 2;
+
+  void wake_all() {
+    ready_.notify_all();
+    space_.notify_all();
+    build_.notify_all();
+  }
+
+  void fail(std::exception_ptr failure) {
+    {
+      std::lock_guard lock(mutex_);
+      if (!failure_) failure_ = std::move(failure);
+    }
+    wake_all();
+  }
+
+  // A preparer: builds the oldest record no preparer took. The deque keeps an item where it is
+  // while others are pushed behind it, and the writer does not pop it before it is built.
+  void prepare_loop() {
+    try {
+      DocumentPreparer preparer;  // its own analyzer and term generator
+      for (;;) {
+        Item* item = nullptr;
+        {
+          std::unique_lock lock(mutex_);
+          build_.wait(lock, [&] {
+            return abandoned_ || failure_ || stopping_ || claimed_ < popped_ + queue_.size();
+          });
+          if (abandoned_ || failure_) return;
+          // The writer may have taken items no preparer looked at: those needed no building.
+          claimed_ = std::max(claimed_, popped_);
+          while (!item && claimed_ < popped_ + queue_.size()) {
+            Item& next = queue_[claimed_++ - popped_];
+            if (!next.built) item = &next;
+          }
+          if (!item) {
+            if (stopping_) return;
+            continue;
+          }
+        }
+        build(preparer, *item);
+        {
+          std::lock_guard lock(mutex_);
+          item->built = true;
+        }
+        ready_.notify_one();
+      }
+    } catch (...) {
+      fail(std::current_exception());
+    }
+  }
+
+  void build(DocumentPreparer& preparer, Item& item) {
+    try {
+      item.document = preparer.prepare(*item.article);
+    } catch (const Error& e) {
+      if (e.code() != ErrorCode::bad_record) throw;
+      item.problem = Problem{input_.name(), item.line, e.what(), Severity::error};
+    } catch (const Xapian::Error& e) {
+      throw Error(ErrorCode::index_unavailable,
+                  input_.name() + ":" + std::to_string(item.line) +
+                      ": building the document failed: " + e.get_description());
+    }
+    item.article.reset();
+  }
 
   void run() {
     try {
@@ -92,20 +168,20 @@ class Ingestor::Pipeline {
         Item item;
         {
           std::unique_lock lock(mutex_);
-          ready_.wait(lock, [&] { return !queue_.empty() || stopping_; });
-          if (abandoned_ || queue_.empty()) return;
+          ready_.wait(lock, [&] {
+            return abandoned_ || failure_ || (!queue_.empty() && queue_.front().built) ||
+                   (stopping_ && queue_.empty());
+          });
+          if (abandoned_ || failure_ || queue_.empty()) return;
           item = std::move(queue_.front());
           queue_.pop_front();
+          ++popped_;
         }
         space_.notify_one();
         handle(item);
       }
     } catch (...) {
-      {
-        std::lock_guard lock(mutex_);
-        failure_ = std::current_exception();
-      }
-      space_.notify_all();
+      fail(std::current_exception());
     }
   }
 
@@ -161,18 +237,22 @@ class Ingestor::Pipeline {
   Ingestor& ingestor_;
   const InputFile& input_;
   std::mutex mutex_;
-  std::condition_variable ready_;  // an item was queued, or stopping_
+  std::condition_variable ready_;  // the oldest item is built, or stopping_, or failure_
   std::condition_variable space_;  // an item was taken, or failure_
+  std::condition_variable build_;  // an item to build was queued, or stopping_, or failure_
   std::deque<Item> queue_;
+  std::size_t popped_ = 0;   // items the writer took: queue_[i] is item popped_ + i
+  std::size_t claimed_ = 0;  // items before this one were taken by a preparer or need none
   std::vector<Xapian::Document> written_;  // to be freed by the reading thread
   bool stopping_ = false;                  // no more items will come
   bool abandoned_ = false;                 // drop what is queued
   std::exception_ptr failure_;
-  std::thread writer_thread_;  // last: started once everything above exists
+  std::vector<std::thread> preparers_;  // started once everything above exists
+  std::thread writer_thread_;
 };
 
-// Connects a reader to the pipeline for one input: builds each record's document on the
-// reader's thread and queues it, with the problems, in the order the reader met them.
+// Connects a reader to the pipeline for one input: queues each record (its document is built by
+// the pipeline's preparers) and each problem, in the order the reader met them.
 class Ingestor::Sink : public RecordSink {
  public:
   Sink(Ingestor& ingestor, const InputFile& input, Pipeline& pipeline)
@@ -182,16 +262,8 @@ class Ingestor::Sink : public RecordSink {
     Pipeline::Item item;
     item.line = line;
     item.bytes_done = input_.bytes_read();
-    try {
-      item.document = ingestor_.preparer_->prepare(article);
-    } catch (const Error& e) {
-      if (e.code() != ErrorCode::bad_record) throw;
-      item.problem = Problem{input_.name(), line, e.what(), Severity::error};
-    } catch (const Xapian::Error& e) {
-      throw Error(ErrorCode::index_unavailable,
-                  input_.name() + ":" + std::to_string(line) +
-                      ": building the document failed: " + e.get_description());
-    }
+    item.article = std::move(article);
+    item.built = false;
     pipeline_.push(std::move(item));
   }
 
@@ -212,7 +284,6 @@ class Ingestor::Sink : public RecordSink {
 Ingestor::Ingestor(DocumentWriter& writer, ReadOptions options, ProblemHandler on_problem,
                    ProgressHandler on_progress)
     : writer_(writer),
-      preparer_(std::make_unique<DocumentPreparer>()),
       options_(std::move(options)),
       on_problem_(std::move(on_problem)),
       on_progress_(std::move(on_progress)),

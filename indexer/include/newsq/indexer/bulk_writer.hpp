@@ -21,7 +21,7 @@ struct BulkOptions {
   /// Documents per part database.
   std::size_t part_documents = 4000;
   /// Documents per commit inside a part: what bounds Xapian's in-memory maps.
-  std::size_t commit_every = 500;
+  std::size_t commit_every = 250;
   /// When this many finished parts (or merged segments of the same size) wait, they are merged
   /// into one, so the final merge never opens more than about twice this many databases.
   std::size_t merge_fan_in = 32;
@@ -29,9 +29,10 @@ struct BulkOptions {
   unsigned workers = 2;
 };
 
-/// A rebuild's writer. Documents get consecutive document ids in input order; a record whose id
-/// came before supersedes the earlier document, which is deleted before its part is merged, so
-/// the result holds the last record of each id, as IndexWriter's would. The spelling dictionary
+/// A rebuild's writer. The workers take documents in turn, each into its own part, which holds a
+/// range of part_documents ids of its own (the last parts may leave some unused); a record whose
+/// id came before supersedes the earlier document, which is deleted before its part is merged,
+/// so the result holds the last record of each id, as IndexWriter's would. The spelling dictionary
 /// is counted in memory and written once. Everything lives in `staging` (a directory this
 /// writer creates and the caller removes); nothing is synced: finish_into() writes the result
 /// unsynced too, for the caller to sync whole.

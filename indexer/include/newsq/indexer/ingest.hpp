@@ -24,8 +24,6 @@ namespace newsq::indexer {
 /// Throws Error(bad_parameter) when the name implies none, saying to use --format.
 Format format_for_input(std::string_view path, std::optional<Format> forced);
 
-class DocumentPreparer;
-
 struct IngestCounts {
   std::uint64_t indexed = 0;   ///< records added or replaced
   std::uint64_t rejected = 0;  ///< error problems (records rejected, data lost)
@@ -64,9 +62,9 @@ class Ingestor {
   void set_total_bytes(std::optional<std::uint64_t> total);
 
   /// Reads every record of `input` with the reader of `format` and adds the good ones to the
-  /// writer (which commits full batches), in input order: this thread reads and builds the
-  /// documents while another writes the ones before, and every record is written (or reported)
-  /// when ingest() returns. A read or decompression error that cuts the input
+  /// writer (which commits full batches), in input order: this thread reads while two others
+  /// build the documents and another writes the ones before, and every record is written (or
+  /// reported) when ingest() returns. A read or decompression error that cuts the input
   /// short is reported as an error problem for the input (line 0); what was read is kept.
   /// Throws Error(bad_parameter) for invalid page options and whatever the writer throws
   /// (index_unavailable): such failures end the job.
@@ -84,7 +82,6 @@ class Ingestor {
   class Sink;
   class Pipeline;
   DocumentWriter& writer_;
-  std::unique_ptr<DocumentPreparer> preparer_;
   ReadOptions options_;
   ProblemHandler on_problem_;
   ProgressHandler on_progress_;
