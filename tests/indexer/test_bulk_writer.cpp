@@ -16,10 +16,12 @@
 #include "newsq/indexer/prepared_document.hpp"
 #include "newsq/schema.hpp"
 #include "newsq/timeutil.hpp"
+#include "support/error_code.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace newsq;
 using namespace newsq::indexer;
+using newsq::test::error_code_of;
 
 namespace {
 
@@ -95,16 +97,6 @@ std::map<std::string, Xapian::doccount> spellings(const Xapian::Database& db) {
   for (auto it = db.spellings_begin(); it != db.spellings_end(); ++it)
     words[*it] = it.get_termfreq();
   return words;
-}
-
-ErrorCode error_code_of(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const Error& e) {
-    return e.code();
-  }
-  FAIL("expected a newsq::Error");
-  return ErrorCode::internal;
 }
 
 }  // namespace

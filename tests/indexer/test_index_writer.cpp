@@ -13,10 +13,12 @@
 #include "newsq/indexer/prepared_document.hpp"
 #include "newsq/schema.hpp"
 #include "newsq/searcher.hpp"
+#include "support/error_code.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace newsq;
 using namespace newsq::indexer;
+using newsq::test::error_code_of;
 
 namespace {
 
@@ -37,16 +39,6 @@ std::uint64_t matches(const std::string& index, const std::string& query) {
   request.query = query;
   request.exact = true;
   return searcher.search(request).total;
-}
-
-ErrorCode error_code_of(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const Error& e) {
-    return e.code();
-  }
-  FAIL("expected a newsq::Error");
-  return ErrorCode::internal;
 }
 
 }  // namespace
@@ -121,8 +113,7 @@ TEST_CASE("remove reports whether the id existed", "[writer]") {
   CHECK_FALSE(Searcher(path).get("drop"));
 }
 
-TEST_CASE("into an empty index, the same id still replaces: last wins, one document",
-          "[writer]") {
+TEST_CASE("into an empty index, the same id still replaces: last wins, one document", "[writer]") {
   test::TempDir dir;
   const auto path = (dir / "index").string();
   {
