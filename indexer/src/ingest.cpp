@@ -255,8 +255,7 @@ class Ingestor::Pipeline {
 // the pipeline's preparers) and each problem, in the order the reader met them.
 class Ingestor::Sink : public RecordSink {
  public:
-  Sink(Ingestor& ingestor, const InputFile& input, Pipeline& pipeline)
-      : ingestor_(ingestor), input_(input), pipeline_(pipeline) {}
+  Sink(const InputFile& input, Pipeline& pipeline) : input_(input), pipeline_(pipeline) {}
 
   void on_article(Article&& article, std::size_t line) override {
     Pipeline::Item item;
@@ -276,7 +275,6 @@ class Ingestor::Sink : public RecordSink {
   }
 
  private:
-  Ingestor& ingestor_;
   const InputFile& input_;
   Pipeline& pipeline_;
 };
@@ -297,7 +295,7 @@ void Ingestor::set_total_bytes(std::optional<std::uint64_t> total) { total_bytes
 
 void Ingestor::ingest(InputFile& input, Format format) {
   Pipeline pipeline(*this, input);
-  Sink sink(*this, input, pipeline);
+  Sink sink(input, pipeline);
   read_records(format, input.stream(), input.name(), options_, sink);
   if (auto error = input.error()) sink.on_problem({input.name(), 0, *error, Severity::error});
   pipeline.finish();
