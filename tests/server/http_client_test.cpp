@@ -8,10 +8,12 @@
 
 #include "newsq/errors.hpp"
 #include "newsq/server/server.hpp"
+#include "support/error_code.hpp"
 
 using namespace newsq;
 using namespace newsq::server;
 using namespace std::chrono_literals;
+using newsq::test::error_code_of;
 
 namespace {
 
@@ -50,16 +52,6 @@ class EchoServer {
   std::jthread thread_;
 };
 
-ErrorCode code_of(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const Error& error) {
-    return error.code();
-  }
-  FAIL("no error");
-  return ErrorCode::internal;
-}
-
 }  // namespace
 
 TEST_CASE("http_get returns status, content type and body", "[http_client]") {
@@ -77,7 +69,7 @@ TEST_CASE("http_get rejects base URLs that are not http://HOST[:PORT]", "[http_c
   for (const char* url :
        {"", "127.0.0.1:8080", "https://example.org", "ftp://x", "http://", "http://host/?q=1"}) {
     INFO(url);
-    CHECK(code_of([&] { http_get(url, "/"); }) == ErrorCode::bad_parameter);
+    CHECK(error_code_of([&] { http_get(url, "/"); }) == ErrorCode::bad_parameter);
   }
 }
 
@@ -87,9 +79,9 @@ TEST_CASE("http_get reports an unreachable server and a timeout as io_error", "[
     EchoServer server;
     closed_url = server.url();
   }
-  CHECK(code_of([&] { http_get(closed_url, "/"); }) == ErrorCode::io_error);
+  CHECK(error_code_of([&] { http_get(closed_url, "/"); }) == ErrorCode::io_error);
   EchoServer server;
   auto start = std::chrono::steady_clock::now();
-  CHECK(code_of([&] { http_get(server.url(), "/sleep", 200ms); }) == ErrorCode::io_error);
+  CHECK(error_code_of([&] { http_get(server.url(), "/sleep", 200ms); }) == ErrorCode::io_error);
   CHECK(std::chrono::steady_clock::now() - start < 1s);
 }
