@@ -443,16 +443,15 @@ int run_synonyms(const std::string& index_path, const std::string& file, std::os
 int run_stats(const std::string& index_path, bool json, std::ostream& out, std::ostream& err) {
   return guarded(err, [&] {
     Searcher searcher(index_path);
-    IndexStats stats = searcher.stats();
-    // Behind a stub the size is the live generation's (the stub file itself is a few bytes).
+    const IndexStats stats = searcher.stats();
+    // Behind a stub, the databases it names (the stub file itself is a few bytes).
+    const std::uint64_t size_bytes = index_disk_bytes(index_path);
     const IndexLayout layout = inspect_index(index_path);
-    if (layout.kind == IndexLayout::Kind::stub)
-      stats.size_bytes = directory_bytes(generation_directory(index_path, *layout.live));
     if (json) {
       nlohmann::json body = {{"path", stats.path},
                              {"documents", stats.documents},
                              {"last_update", stats.last_update},
-                             {"size_bytes", stats.size_bytes},
+                             {"size_bytes", size_bytes},
                              {"schema_version", stats.schema_version},
                              {"revision", stats.revision}};
       if (layout.live) body["generation"] = *layout.live;
@@ -461,7 +460,7 @@ int run_stats(const std::string& index_path, bool json, std::ostream& out, std::
       out << "index:          " << stats.path << '\n'
           << "documents:      " << stats.documents << '\n'
           << "last update:    " << (stats.last_update.empty() ? "never" : stats.last_update) << '\n'
-          << "size on disk:   " << human_size(stats.size_bytes) << " (" << stats.size_bytes
+          << "size on disk:   " << human_size(size_bytes) << " (" << size_bytes
           << " bytes)\n"
           << "schema version: " << stats.schema_version << '\n'
           << "revision:       " << stats.revision << '\n';

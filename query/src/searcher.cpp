@@ -91,7 +91,7 @@ Xapian::Query any_of(std::string_view prefix, const std::vector<std::string>& va
 
 // The bytes of an index on disk. A Xapian stub file ("auto DIR" lines, as generation-managed
 // indexes use) counts the databases it names, relative paths taken from the stub's directory.
-std::uint64_t index_size(const fs::path& path) {
+std::uint64_t disk_bytes(const fs::path& path) {
   std::uint64_t size = 0;
   std::error_code error;
   if (fs::is_regular_file(path, error)) {
@@ -100,7 +100,7 @@ std::uint64_t index_size(const fs::path& path) {
     while (std::getline(stub, line)) {
       if (line.rfind("auto ", 0) != 0) continue;
       const fs::path target = line.substr(5);
-      size += index_size(target.is_absolute() ? target : path.parent_path() / target);
+      size += disk_bytes(target.is_absolute() ? target : path.parent_path() / target);
     }
     return size;
   }
@@ -1007,6 +1007,8 @@ std::vector<Suggestion> Searcher::suggest(std::string_view prefix, std::size_t l
   return impl_->guarded("suggestion", [&] { return impl_->suggest(prefix, limit); });
 }
 
+std::uint64_t index_disk_bytes(const std::string& index_path) { return disk_bytes(index_path); }
+
 IndexStats Searcher::stats() {
   try {
     impl_->recover();
@@ -1021,7 +1023,6 @@ IndexStats Searcher::stats() {
       stats.last_update =
           std::max(stats.last_update, shard.db.get_metadata(std::string(schema::kMetaLastUpdate)));
     }
-    stats.size_bytes = index_size(impl_->path);  // local shards only: remote sizes are not known
     stats.schema_version =
         std::stoi(impl_->db.get_metadata(std::string(schema::kMetaSchemaVersion)));
     return stats;

@@ -134,9 +134,13 @@ struct IndexStats {
   std::uint64_t documents = 0;
   std::uint64_t revision = 0;
   std::string last_update;  ///< ISO-8601 UTC, empty if never written by newsq
-  std::uint64_t size_bytes = 0;
   int schema_version = 0;
 };
+
+/// The bytes of the index at `index_path` on disk: a directory's files, or for a stub file
+/// ("auto DIR" lines: a generation, a shard map) the databases it names. Remote shards count
+/// nothing. Walks the directories, so it is for reports, never for a request path.
+std::uint64_t index_disk_bytes(const std::string& index_path);
 
 /// One reader of one index. Not thread-safe: give each thread its own Searcher.
 class Searcher {
@@ -170,6 +174,8 @@ class Searcher {
   /// kMaxQueryBytes or a limit over kMaxSuggestions.
   std::vector<Suggestion> suggest(std::string_view prefix, std::size_t limit = 8);
 
+  /// What this reader sees: documents, revision, last update and schema version, read from
+  /// the open databases (no disk walk: the server's /healthz asks for it on every probe).
   IndexStats stats();
 
   /// Picks up commits made since the index was opened (cheap when nothing changed).
