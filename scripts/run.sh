@@ -8,7 +8,8 @@ root=$(pwd)
 
 scripts/deps.sh
 cmake --preset release >/dev/null
-cmake --build --preset release -j "$(nproc)"
+# Only the three programs it runs: the test suite and the benchmark tools are scripts/test.sh's.
+cmake --build --preset release -j "$(nproc)" --target newsq newsq-index newsq-server
 
 bin="$root/build/release"
 index="${NEWSQ_INDEX:-$root/var/index}"
