@@ -37,7 +37,12 @@ const std::regex& boilerplate_pattern() {
   return pattern;
 }
 
+// No boilerplate line is longer; and libstdc++'s std::regex recurses once per character it
+// repeats over, so a long line (a run of digits for "\d+") must never reach it.
+constexpr std::size_t kMaxBoilerplateBytes = 64;
+
 bool is_boilerplate(std::string_view line) {
+  if (line.size() > kMaxBoilerplateBytes) return false;
   const std::string lower = text::ascii_lower(line);
   for (auto entry : kBoilerplateLines)
     if (lower == entry) return true;

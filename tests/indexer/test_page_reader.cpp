@@ -115,6 +115,19 @@ TEST_CASE("page: boilerplate patterns are dropped, look-alike content is kept", 
         "Stocks fell on Monday.\n\nFollow the money, analysts said.");
 }
 
+TEST_CASE("page: a very long line is text, never matched against the boilerplate patterns",
+          "[page]") {
+  // A run of digits as long as a line can be: the "N comments" pattern would have std::regex
+  // recurse once per digit and overflow the stack.
+  const std::string digits(200000, '7');
+  const std::string page = "Counting the votes\n" + digits + " comments\nThe count went on.\n";
+  auto sink = read_text(Format::page, page, madrid_day());
+  REQUIRE(sink.records.size() == 1);
+  CHECK(sink.records[0].article.title == "Counting the votes");
+  CHECK(contains(sink.records[0].article.body, digits.substr(0, 100)));
+  CHECK(contains(sink.records[0].article.body, "The count went on."));
+}
+
 TEST_CASE("page: several articles separated by brief lists", "[page]") {
   const std::string page =
       "First title\n"
