@@ -10,10 +10,12 @@ function(newsq_configure_target target)
                                              -fno-sanitize-recover=undefined)
     target_link_options(${target} PRIVATE -fsanitize=address,undefined)
   endif()
-  # The fuzz preset (clang only): coverage instrumentation for libFuzzer in every newsq target, so
-  # the fuzzers see the branches of the libraries they drive; the fuzz targets add the libFuzzer
-  # main themselves (tests/fuzz/CMakeLists.txt).
-  if(NEWSQ_BUILD_FUZZ)
+  # With the fuzz targets (clang only: the fuzz and asan-ubsan presets): coverage instrumentation
+  # for libFuzzer in the newsq libraries, so the fuzzers see the branches of the code they drive;
+  # the fuzz targets add the libFuzzer main themselves (tests/fuzz/CMakeLists.txt). The tests and
+  # programs of the same build do without it.
+  get_target_property(type ${target} TYPE)
+  if(NEWSQ_BUILD_FUZZ AND type STREQUAL "STATIC_LIBRARY")
     target_compile_options(${target} PRIVATE -fsanitize=fuzzer-no-link)
   endif()
   if(NEWSQ_TSAN)

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets (the `fuzz` preset: clang, ASan+UBSan), runs every checked-in seed
-# and regression input through them once (ctest), then fuzzes each target in turn, one job, for
-# NEWSQ_FUZZ_SECONDS seconds (default 60), starting from its seed corpus.
-#   scripts/fuzz.sh                               every target, 60 s each (what .ci/run does)
+# Builds the libFuzzer targets (the `fuzz` preset: clang, ASan+UBSan, optimised), runs every
+# checked-in seed and regression input through them once (ctest), then fuzzes each target in turn,
+# one job, for NEWSQ_FUZZ_SECONDS seconds (default 60), starting from its seed corpus.
+#   scripts/fuzz.sh                               every target, 60 s each
 #   NEWSQ_FUZZ_SECONDS=3600 scripts/fuzz.sh       the longer run: an hour per target
 #   scripts/fuzz.sh fuzz_feed fuzz_sgml           only these targets
-#   NEWSQ_FUZZ_BUILD_DIR=build-fuzz scripts/fuzz.sh   another build directory (default build/fuzz)
+#   NEWSQ_FUZZ_PRESET=asan-ubsan scripts/fuzz.sh  the fuzzers of the asan-ubsan build (unoptimised,
+#                                                 already built by the test run: what .ci/run does)
+#   NEWSQ_FUZZ_BUILD_DIR=build-fuzz scripts/fuzz.sh   another build directory (default build/PRESET)
 # New corpus entries go to BUILD/fuzz-corpus/TARGET (kept between runs, not checked in); a crash
 # leaves its input in BUILD/fuzz-findings/TARGET/ and fails the script. Minimise it with
 #   BUILD/tests/fuzz/TARGET -minimize_crash=1 -runs=10000 CRASH-FILE
@@ -14,7 +16,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 seconds=${NEWSQ_FUZZ_SECONDS:-60}
-build=${NEWSQ_FUZZ_BUILD_DIR:-build/fuzz}
+preset=${NEWSQ_FUZZ_PRESET:-fuzz}
+build=${NEWSQ_FUZZ_BUILD_DIR:-build/$preset}
 all_targets=(fuzz_router fuzz_query fuzz_jsonl fuzz_page fuzz_sgml fuzz_feed)
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=("${all_targets[@]}")
@@ -29,7 +32,7 @@ dictionary_for() {
 }
 
 echo "== fuzz: configure and build ($build)" >&2
-cmake --preset fuzz -B "$build" >/dev/null
+cmake --preset "$preset" -B "$build" >/dev/null
 cmake --build "$build" -j "${NEWSQ_FUZZ_BUILD_JOBS:-$(nproc)}" --target newsq_fuzz
 
 # Leaks inside third-party libraries (tests/fuzz/lsan.supp says which) are not newsq's to fix.

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh Debian 12 machine: installs what is missing; builds the
 # optimised binaries and runs the side-by-side benchmark and the load test with faults on them;
-# runs every test under AddressSanitizer + UndefinedBehaviorSanitizer; then the concurrency tests
-# under ThreadSanitizer and a short run of every fuzzer.
+# runs every test, and the fuzzers' seed inputs, under AddressSanitizer + UndefinedBehaviorSanitizer
+# (clang); then the concurrency tests under ThreadSanitizer (GCC) and a short run of every fuzzer.
 #   scripts/test.sh            everything (what .ci/run does)
 #   NEWSQ_FUZZ_SECONDS=N scripts/test.sh   fuzz each target N seconds (default 30; see scripts/fuzz.sh)
 #   scripts/test.sh --quick    every test in the optimised build only (the quick loop while coding)
@@ -62,5 +62,6 @@ run_preset asan-ubsan
 # binaries they start.
 run_preset tsan
 
-# Every fuzzer over its seed corpus and checked-in regressions, then NEWSQ_FUZZ_SECONDS each.
-NEWSQ_FUZZ_SECONDS=${NEWSQ_FUZZ_SECONDS:-30} scripts/fuzz.sh
+# Every fuzzer, built by the asan-ubsan stage, over its seed corpus and checked-in regressions,
+# then NEWSQ_FUZZ_SECONDS each (the longer runs use the optimised fuzz preset: scripts/fuzz.sh).
+NEWSQ_FUZZ_PRESET=asan-ubsan NEWSQ_FUZZ_SECONDS=${NEWSQ_FUZZ_SECONDS:-30} scripts/fuzz.sh
